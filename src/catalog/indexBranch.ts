@@ -1,0 +1,122 @@
+// indexBranch: reads one worker branch at its tip commit, parses and
+// validates its files, and returns the branch's record. It never throws for
+// bad content: every defect becomes a Problem.
+
+import { readBranchFiles } from '../git/readBranchFiles.js';
+import type { BranchFiles, BranchRef, CatalogRepository } from '../git/types.js';
+import { parseMetadata, type WorkerMetadata } from '../parse/metadata.js';
+import { formatVersion, parseSrcinfo, resolvePackage, type Srcinfo } from '../parse/srcinfo.js';
+import { validateBranch } from '../validate/validateBranch.js';
+import type { BranchFile, BranchRecord, WorkerRecord } from './branchRecord.js';
+import { hasErrors, type Problem } from './problem.js';
+import { isWorkerId } from './workerId.js';
+
+/** The top-level files the catalog reads and serves from a worker branch. */
+export const SERVED_FILES = ['PKGBUILD', '.SRCINFO', 'metadata.json', 'README.md'] as const;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function indexBranch(repo: CatalogRepository, ref: BranchRef): Promise<BranchRecord> {
+  if (!isWorkerId(ref.name)) {
+    return failed(ref, undefined, [{
+      code: 'BRANCH_NAME_INVALID',
+      severity: 'error',
+      file: '',
+      message: 'branch names of workers must match ^[a-z0-9][a-z0-9.+_-]*$ and be at most 100 characters',
+    }]);
+  }
+  let branchFiles: BranchFiles;
+  try {
+    branchFiles = await readBranchFiles(repo, { commitOid: ref.oid, names: SERVED_FILES });
+  } catch (error) {
+    return failed(ref, undefined, [{
+      code: 'GIT_READ_FAILED',
+      severity: 'error',
+      file: '',
+      message: `the branch tip ${ref.oid} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    }]);
+  }
+  return recordFromFiles(ref, branchFiles);
+}
+
+function recordFromFiles(ref: BranchRef, branchFiles: BranchFiles): BranchRecord {
+  const { texts, problems } = decodeTexts(branchFiles.files);
+
+  const srcinfoText = texts.get('.SRCINFO');
+  const srcinfoResult = srcinfoText === undefined ? undefined : parseSrcinfo(srcinfoText);
+  const metadataText = texts.get('metadata.json');
+  const metadataResult = metadataText === undefined ? undefined : parseMetadata(metadataText);
+  const srcinfo = srcinfoResult?.value;
+  const metadata = metadataResult?.value;
+
+  problems.push(
+    ...(srcinfoResult?.problems ?? []),
+    ...(metadataResult?.problems ?? []),
+    ...validateBranch({ branch: ref.name, texts, srcinfo, metadata }),
+  );
+  if (hasErrors(problems) || srcinfo === undefined || metadata === undefined) {
+    return failed(ref, branchFiles, problems);
+  }
+  const worker = workerRecord(ref, branchFiles, srcinfo, metadata, problems);
+  if (worker === undefined) {
+    problems.push({
+      code: 'SRCINFO_NO_PACKAGE',
+      severity: 'error',
+      file: '.SRCINFO',
+      message: 'no package section yields a version: add `pkgname = <branch>` with pkgver and pkgrel',
+    });
+    return failed(ref, branchFiles, problems);
+  }
+  return { name: ref.name, oid: ref.oid, commit: branchFiles.commit, workers: [worker], problems };
+}
+
+function workerRecord(
+  ref: BranchRef,
+  branchFiles: BranchFiles,
+  srcinfo: Srcinfo,
+  metadata: WorkerMetadata,
+  problems: readonly Problem[],
+): WorkerRecord | undefined {
+  // A split package serves the package named after the branch; else its first one.
+  const pkgname = srcinfo.packages.some((pkg) => pkg.name === ref.name) ? ref.name : srcinfo.packages[0]?.name;
+  const fields = pkgname === undefined ? undefined : resolvePackage(srcinfo, pkgname);
+  const version = fields === undefined ? undefined : formatVersion(fields);
+  if (fields === undefined || version === undefined) return undefined;
+  return {
+    id: ref.name,
+    branch: ref.name,
+    commit: branchFiles.commit,
+    version,
+    metadata,
+    srcinfo,
+    fields,
+    files: servedFiles(branchFiles),
+    problems,
+  };
+}
+
+function servedFiles(branchFiles: BranchFiles): ReadonlyMap<string, BranchFile> {
+  const files = new Map<string, BranchFile>();
+  for (const entry of branchFiles.entries) {
+    const bytes = branchFiles.files.get(entry.path);
+    if (bytes !== undefined) files.set(entry.path, { bytes, oid: entry.oid });
+  }
+  return files;
+}
+
+function decodeTexts(files: ReadonlyMap<string, Uint8Array>): { texts: Map<string, string>; problems: Problem[] } {
+  const texts = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const [file, bytes] of files) {
+    try {
+      texts.set(file, utf8.decode(bytes));
+    } catch {
+      problems.push({ code: 'FILE_NOT_UTF8', severity: 'error', file, message: `${file} is not valid UTF-8 text` });
+    }
+  }
+  return { texts, problems };
+}
+
+function failed(ref: BranchRef, branchFiles: BranchFiles | undefined, problems: Problem[]): BranchRecord {
+  return { name: ref.name, oid: ref.oid, commit: branchFiles?.commit, workers: [], problems };
+}

@@ -1,0 +1,17 @@
+// BranchInput: what every validation rule gets to look at — one branch's
+// files as text and what the parsers made of them.
+
+import type { WorkerMetadata } from '../parse/metadata.js';
+import type { Srcinfo } from '../parse/srcinfo.js';
+import type { Problem } from '../catalog/problem.js';
+
+export interface BranchInput {
+  /** The branch name, already checked against the worker-id pattern. */
+  readonly branch: string;
+  /** Top-level text files the service reads, decoded as UTF-8; absent when missing or undecodable. */
+  readonly texts: ReadonlyMap<string, string>;
+  readonly srcinfo: Srcinfo | undefined;
+  readonly metadata: WorkerMetadata | undefined;
+}
+
+export type Rule = (input: BranchInput) => Problem[];
