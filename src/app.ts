@@ -1,0 +1,44 @@
+// buildApp: the Fastify application with every plugin and route registered.
+// It never listens and never reads the environment: server.ts does that, and
+// tests build a fresh app per test and drive it with inject().
+
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { CatalogStore } from './catalog/catalogStore.js';
+import { catalogPlugin } from './http/catalogPlugin.js';
+import { errorHandler } from './http/errorHandler.js';
+import { notFoundHandler } from './http/notFoundHandler.js';
+import { logEveryRequest } from './http/requestLog.js';
+import { addSecurityHeaders } from './http/securityHeaders.js';
+import { healthRoutes } from './routes/health.js';
+import { legacyWorkerRoutes } from './routes/legacyWorkers.js';
+import { problemRoutes } from './routes/problems.js';
+import { v1WorkerRoutes } from './routes/v1Workers.js';
+
+export interface AppOptions {
+  readonly store: CatalogStore;
+  /** A pino logger; Fastify's own type for it keeps every plugin's instance type the default one. */
+  readonly logger: FastifyBaseLogger;
+  readonly serviceVersion: string;
+  readonly cacheMaxAgeSeconds: number;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    // Long ids must reach validation (400), not fall off the router as 404s.
+    routerOptions: { maxParamLength: 2048 },
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler(app));
+  addSecurityHeaders(app);
+  logEveryRequest(app);
+
+  await app.register(catalogPlugin, { store: options.store, cacheMaxAgeSeconds: options.cacheMaxAgeSeconds });
+  await app.register(healthRoutes, { serviceVersion: options.serviceVersion });
+  await app.register(legacyWorkerRoutes);
+  await app.register(v1WorkerRoutes);
+  await app.register(problemRoutes);
+  return app;
+}

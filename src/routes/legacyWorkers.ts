@@ -1,0 +1,42 @@
+// The rbee-hive contract, unchanged from the previous service:
+//   GET /workers                 → {"workers":[…]}
+//   GET /workers/:id             → the entry itself, not wrapped
+//   GET /workers/:id/PKGBUILD    → text/plain
+//   GET /workers/:id/clone-url   → {git_url, branch, clone_command}
+// The seed's shorthand (`/workers/cpu/PKGBUILD`) names an llm-worker-rbee
+// backend, so a bare backend name resolves to `llm-worker-rbee-<backend>`.
+
+import type { FastifyInstance } from 'fastify';
+import type { CatalogSnapshot, ServedWorker } from '../catalog/snapshot.js';
+import { workerNotFound } from '../http/httpError.js';
+import { sendCached } from '../http/sendCached.js';
+import { workerIdParams, type WorkerIdParams } from './workerIdParams.js';
+
+const BACKEND_SHORTHANDS = new Set(['cpu', 'cuda', 'metal', 'rocm']);
+
+export async function legacyWorkerRoutes(app: FastifyInstance): Promise<void> {
+  const { catalog } = app;
+  const schema = { params: workerIdParams };
+
+  app.get('/workers', async (request, reply) =>
+    sendCached(request, reply, catalog.snapshot().legacyList, catalog.cacheMaxAgeSeconds));
+
+  app.get<{ Params: WorkerIdParams }>('/workers/:id', { schema }, async (request, reply) =>
+    sendCached(request, reply, legacyWorker(catalog.snapshot(), request.params.id).legacy, catalog.cacheMaxAgeSeconds));
+
+  app.get<{ Params: WorkerIdParams }>('/workers/:id/PKGBUILD', { schema }, async (request, reply) => {
+    const pkgbuild = legacyWorker(catalog.snapshot(), request.params.id).files.get('PKGBUILD');
+    if (pkgbuild === undefined) throw workerNotFound();
+    return sendCached(request, reply, pkgbuild, catalog.cacheMaxAgeSeconds);
+  });
+
+  app.get<{ Params: WorkerIdParams }>('/workers/:id/clone-url', { schema }, async (request, reply) =>
+    sendCached(request, reply, legacyWorker(catalog.snapshot(), request.params.id).cloneUrl, catalog.cacheMaxAgeSeconds));
+}
+
+function legacyWorker(snapshot: CatalogSnapshot, id: string): ServedWorker {
+  const served = snapshot.workers.get(id)
+    ?? (BACKEND_SHORTHANDS.has(id) ? snapshot.workers.get(`llm-worker-rbee-${id}`) : undefined);
+  if (served === undefined) throw workerNotFound();
+  return served;
+}
