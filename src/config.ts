@@ -1,0 +1,138 @@
+// loadConfig: turns an environment (a plain object, so tests pass their own)
+// into the service's validated, frozen configuration. Every bad value stops
+// start-up with a ConfigError naming the variable and what was expected.
+
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { ConfigError } from './configError.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Where the catalog's git repository comes from. */
+export type RepositorySource =
+  | { readonly kind: 'builtin' }
+  | { readonly kind: 'remote'; readonly url: string }
+  | { readonly kind: 'local'; readonly path: string };
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly repository: RepositorySource;
+  readonly cacheDir: string;
+  /** Public clone URL advertised to clients; undefined → derived from the repository. */
+  readonly gitUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  /** `Cache-Control: max-age` of catalog responses, as the previous service sent. */
+  readonly cacheMaxAgeSeconds: number;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+// A hostname or an IPv4/IPv6 literal; nothing that could smuggle a path or a port.
+const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/;
+// scp-like git remotes (`git@github.com:owner/repo.git`) are not URLs but are what people paste.
+const SCP_LIKE_GIT_URL = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._\/~-]+$/;
+
+export function loadConfig(env: Environment): Config {
+  const repository = readRepository(env);
+  return Object.freeze({
+    host: readHost(env),
+    port: readPort(env),
+    repository,
+    cacheDir: readCacheDir(env),
+    gitUrl: readGitUrl(env) ?? (repository.kind === 'remote' ? withoutCredentials(repository.url) : undefined),
+    logLevel: readLogLevel(env),
+    cacheMaxAgeSeconds: 3600,
+  });
+}
+
+function present(env: Environment, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (value?.includes('\0')) throw new ConfigError(name, 'must not contain NUL bytes');
+  return value === '' ? undefined : value;
+}
+
+function readPort(env: Environment): number {
+  const raw = present(env, 'PORT');
+  if (raw === undefined) return 8787;
+  const port = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(port >= 1 && port <= 65535)) throw new ConfigError('PORT', 'must be an integer from 1 to 65535', raw);
+  return port;
+}
+
+function readHost(env: Environment): string {
+  const raw = present(env, 'HOST');
+  if (raw === undefined) return '127.0.0.1';
+  if (raw.length > 253 || !HOST_PATTERN.test(raw)) {
+    throw new ConfigError('HOST', 'must be a hostname or an IP address such as 127.0.0.1 or 0.0.0.0', raw);
+  }
+  return raw;
+}
+
+function readRepository(env: Environment): RepositorySource {
+  const raw = present(env, 'CATALOG_REPO');
+  if (raw === undefined) return { kind: 'builtin' };
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw)) {
+    return { kind: 'remote', url: readHttpUrl('CATALOG_REPO', raw) };
+  }
+  return { kind: 'local', path: path.resolve(raw) };
+}
+
+function readHttpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be an http(s):// URL or a local path of a git repository', raw);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must use http:// or https:// (isomorphic-git speaks no other transport), got ${url.protocol}//`);
+  }
+  return url.href;
+}
+
+/** The URL as clients may see it: credentials for a private remote stay here. */
+function withoutCredentials(href: string): string {
+  const url = new URL(href);
+  url.username = '';
+  url.password = '';
+  return url.href;
+}
+
+function readCacheDir(env: Environment): string {
+  const raw = present(env, 'CATALOG_CACHE_DIR');
+  if (raw !== undefined) return path.resolve(raw);
+  const xdgCache = present(env, 'XDG_CACHE_HOME');
+  return path.join(xdgCache ?? path.join(env.HOME ?? homedir(), '.cache'), 'rbee-worker-catalog');
+}
+
+function readGitUrl(env: Environment): string | undefined {
+  const raw = present(env, 'CATALOG_GIT_URL');
+  if (raw === undefined) return undefined;
+  // Clients paste this into a shell as part of `clone_command`: no whitespace or shell syntax.
+  if (SCP_LIKE_GIT_URL.test(raw)) return raw;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  const allowed = ['http:', 'https:', 'ssh:', 'git:'];
+  if (url === undefined || !allowed.includes(url.protocol) || /[\s'"`$\\;&|<>]/.test(raw)) {
+    throw new ConfigError(
+      'CATALOG_GIT_URL',
+      'must be a clone URL (https://, http://, ssh://, git:// or user@host:path) without spaces or shell characters',
+      raw,
+    );
+  }
+  return raw;
+}
+
+function readLogLevel(env: Environment): LogLevel {
+  const raw = present(env, 'LOG_LEVEL');
+  if (raw === undefined) return 'info';
+  const level = LOG_LEVELS.find((candidate) => candidate === raw.toLowerCase());
+  if (level === undefined) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`, raw);
+  return level;
+}

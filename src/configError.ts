@@ -1,0 +1,19 @@
+// ConfigError: a configuration value the service cannot start with.
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly data: { readonly variable: string; readonly value: string | undefined };
+
+  constructor(variable: string, expected: string, value?: string) {
+    const shown = value === undefined ? '' : `, got '${redact(value)}'`;
+    super(`${variable} ${expected}${shown}`);
+    this.name = 'ConfigError';
+    this.data = { variable, value: value === undefined ? undefined : redact(value) };
+  }
+}
+
+/** Hides URL credentials (`https://user:token@host`) and cuts long values. */
+function redact(value: string): string {
+  const withoutCredentials = value.replace(/\/\/[^/@\s]*@/, '//***@');
+  return withoutCredentials.length > 80 ? `${withoutCredentials.slice(0, 80)}…` : withoutCredentials;
+}

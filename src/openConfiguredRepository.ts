@@ -1,0 +1,35 @@
+// openConfiguredRepository: turns the configured source into a readable
+// repository and the clone URL to advertise. Unset CATALOG_REPO means the
+// built-in catalog: fixtures/catalog/ made into a git repository on the fly.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createRepositoryFromFolders } from './git/createRepositoryFromFolders.js';
+import { openCatalogRepository } from './git/openCatalogRepository.js';
+import type { CatalogRepository } from './git/types.js';
+
+// Resolved from this file so it holds under src/ (tsx) and dist/ (compiled) alike.
+export const BUILTIN_CATALOG_DIR = fileURLToPath(new URL('../fixtures/catalog/', import.meta.url));
+
+export interface OpenedRepository {
+  readonly repo: CatalogRepository;
+  /** The clone URL advertised to clients. */
+  readonly gitUrl: string;
+}
+
+export async function openConfiguredRepository(config: Config, logger: Logger): Promise<OpenedRepository> {
+  const source = config.repository;
+  let location: string;
+  if (source.kind === 'builtin') {
+    location = path.join(config.cacheDir, 'builtin-catalog.git');
+    const { branches } = await createRepositoryFromFolders({ sourceDir: BUILTIN_CATALOG_DIR, gitdir: location, defaultBranch: 'master' });
+    logger.info({ gitdir: location, branches: branches.length }, 'built the built-in catalog repository from fixtures/catalog');
+  } else {
+    location = source.kind === 'remote' ? source.url : source.path;
+  }
+  const repo = await openCatalogRepository({ source: location, cacheDir: config.cacheDir, logger });
+  // A local repository is cloned by its path; a mirror by the public URL (credentials never leave).
+  return { repo, gitUrl: config.gitUrl ?? (repo.kind === 'local' ? repo.gitdir : location) };
+}

@@ -1,0 +1,74 @@
+// The service's entry point: the only place that reads process.env, listens,
+// handles signals and exits. Order: config → app listening (so /health and
+// /ready answer at once) → repository → first index → ready.
+
+import { readFileSync } from 'node:fs';
+import { pino, type Logger } from 'pino';
+import { buildApp } from './app.js';
+import { buildSnapshot } from './catalog/buildSnapshot.js';
+import { CatalogStore } from './catalog/catalogStore.js';
+import { loadConfig, type Config } from './config.js';
+import { ConfigError } from './configError.js';
+import { openConfiguredRepository } from './openConfiguredRepository.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** JSON lines, or readable lines on a terminal when pino-pretty (a dev dependency) is installed. */
+function createLogger(config: Config): Logger {
+  const pretty = process.stdout.isTTY && isInstalled('pino-pretty')
+    ? { transport: { target: 'pino-pretty', options: { colorize: true } } }
+    : {};
+  return pino({ name: 'worker-catalog', level: config.logLevel, ...pretty });
+}
+
+function isInstalled(specifier: string): boolean {
+  try {
+    import.meta.resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`worker-catalog: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const store = new CatalogStore();
+  const app = await buildApp({ store, logger, serviceVersion: packageJson.version, cacheMaxAgeSeconds: config.cacheMaxAgeSeconds });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      app.close().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+
+  await app.listen({ host: config.host, port: config.port });
+
+  const indexLog = logger.child({ component: 'index' });
+  const started = performance.now();
+  const { repo, gitUrl } = await openConfiguredRepository(config, indexLog);
+  const snapshot = await buildSnapshot({ repo, gitUrl });
+  store.swap(snapshot);
+  const rejected = [...snapshot.branches.values()].filter((branch) => branch.workers.length === 0).length;
+  indexLog.info({
+    workers: snapshot.workers.size,
+    rejectedBranches: rejected,
+    index: snapshot.id,
+    durationMs: Math.round(performance.now() - started),
+  }, `catalog ready: serving ${snapshot.workers.size} workers on http://${config.host}:${config.port}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`worker-catalog: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
