@@ -7,7 +7,7 @@ import type { CatalogStore } from './catalog/catalogStore.js';
 import { catalogPlugin } from './http/catalogPlugin.js';
 import { errorHandler } from './http/errorHandler.js';
 import { notFoundHandler } from './http/notFoundHandler.js';
-import { logEveryRequest } from './http/requestLog.js';
+import { OneLineRequestLog } from './http/requestLog.js';
 import { addSecurityHeaders } from './http/securityHeaders.js';
 import { healthRoutes } from './routes/health.js';
 import { legacyWorkerRoutes } from './routes/legacyWorkers.js';
@@ -25,7 +25,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
-    disableRequestLogging: true,
+    logController: new OneLineRequestLog(),
     bodyLimit: 1024 * 1024,
     // Long ids must reach validation (400), not fall off the router as 404s.
     routerOptions: { maxParamLength: 2048 },
@@ -33,7 +33,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler(app));
   addSecurityHeaders(app);
-  logEveryRequest(app);
 
   await app.register(catalogPlugin, { store: options.store, cacheMaxAgeSeconds: options.cacheMaxAgeSeconds });
   await app.register(healthRoutes, { serviceVersion: options.serviceVersion });
