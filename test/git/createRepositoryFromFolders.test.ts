@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { createRepositoryFromFolders, FIXTURE_TIME } from '../../src/git/createRepositoryFromFolders.js';
-import { SMALL_CATALOG, writeFolderTree } from '../helpers/folderTree.js';
+import { buildSmallCatalog, SMALL_CATALOG, writeFolderTree } from '../helpers/folderTree.js';
 import { git } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -53,10 +53,7 @@ test('the same folders give the same oids; another time gives other oids', { tim
 
 test('replaces an existing repository in place and leaves no temporary folders', { timeout: 30_000 }, async (t) => {
   const root = await makeTempDir(t, 'rbee-create');
-  const sourceDir = path.join(root, 'folders');
-  await writeFolderTree(sourceDir, SMALL_CATALOG);
-  const gitdir = path.join(root, 'catalog.git');
-  await createRepositoryFromFolders({ sourceDir, gitdir });
+  const { sourceDir, gitdir } = await buildSmallCatalog(root);
 
   await writeFile(path.join(sourceDir, 'master', 'README.md'), '# changed\n');
   const { branches } = await createRepositoryFromFolders({ sourceDir, gitdir });

@@ -4,21 +4,17 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import { isRemoteUrl } from '../../src/git/isRemoteUrl.js';
 import { mirrorDirectoryName } from '../../src/git/mirrorDirectoryName.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import { redactUrl } from '../../src/git/redactUrl.js';
-import { SMALL_CATALOG, writeFolderTree } from '../helpers/folderTree.js';
+import { buildSmallCatalog, writeFolderTree } from '../helpers/folderTree.js';
 import { git } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
 test('a bare repository path, even relative, opens in place as kind local', { timeout: 30_000 }, async (t) => {
   const root = await makeTempDir(t, 'rbee-open');
-  const sourceDir = path.join(root, 'folders');
-  await writeFolderTree(sourceDir, SMALL_CATALOG);
-  const gitdir = path.join(root, 'catalog.git');
-  await createRepositoryFromFolders({ sourceDir, gitdir });
+  const { gitdir } = await buildSmallCatalog(root);
 
   const repo = await openCatalogRepository({ source: path.relative(process.cwd(), gitdir), cacheDir: path.join(root, 'cache') });
 

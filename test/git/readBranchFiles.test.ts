@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { createRepositoryFromFolders, FIXTURE_TIME } from '../../src/git/createRepositoryFromFolders.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import { readBranchFiles } from '../../src/git/readBranchFiles.js';
-import { SMALL_CATALOG, writeFolderTree } from '../helpers/folderTree.js';
+import { buildSmallCatalog, SMALL_CATALOG, writeFolderTree } from '../helpers/folderTree.js';
 import { git } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -69,10 +69,7 @@ test('commit time is the committer time; entries come in git tree order (`a.b` b
 
 test('an unknown commit oid rejects', { timeout: 30_000 }, async (t) => {
   const root = await makeTempDir(t, 'rbee-files');
-  const sourceDir = path.join(root, 'folders');
-  await writeFolderTree(sourceDir, SMALL_CATALOG);
-  const gitdir = path.join(root, 'catalog.git');
-  await createRepositoryFromFolders({ sourceDir, gitdir });
+  const { gitdir } = await buildSmallCatalog(root);
   const repo = await openCatalogRepository({ source: gitdir, cacheDir: path.join(root, 'cache') });
 
   await assert.rejects(readBranchFiles(repo, { commitOid: '0'.repeat(40), names: ['PKGBUILD'] }), { code: 'NotFoundError' });

@@ -4,18 +4,14 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import { readRepositoryRefs } from '../../src/git/readRepositoryRefs.js';
-import { SMALL_CATALOG, writeFolderTree } from '../helpers/folderTree.js';
+import { buildSmallCatalog, writeFolderTree } from '../helpers/folderTree.js';
 import { git } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
 async function smallBareRepository(root: string): Promise<string> {
-  const sourceDir = path.join(root, 'folders');
-  await writeFolderTree(sourceDir, SMALL_CATALOG);
-  const gitdir = path.join(root, 'catalog.git');
-  await createRepositoryFromFolders({ sourceDir, gitdir });
+  const { gitdir } = await buildSmallCatalog(root);
   return gitdir;
 }
 

@@ -1,8 +1,10 @@
 // writeFolderTree: writes a small tree of files from a plain object, so a test
-// shows the exact branch folders it turns into a repository.
+// shows the exact branch folders it turns into a repository; buildSmallCatalog
+// makes the shared small one into a bare repository.
 
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 
 export type FolderTree = Readonly<Record<string, string | { readonly content: string; readonly mode: number }>>;
 
@@ -29,3 +31,12 @@ export const SMALL_CATALOG: FolderTree = {
   'sd-worker-rbee-cuda/PKGBUILD': 'pkgname=sd-worker-rbee-cuda\npkgver=0.2.0\npkgrel=3\narch=(x86_64)\n',
   'sd-worker-rbee-cuda/metadata.json': '{"name":"SD worker (CUDA)"}\n',
 };
+
+/** Writes SMALL_CATALOG under `root`/folders and builds it into the bare repository `root`/catalog.git. */
+export async function buildSmallCatalog(root: string): Promise<{ sourceDir: string; gitdir: string }> {
+  const sourceDir = path.join(root, 'folders');
+  await writeFolderTree(sourceDir, SMALL_CATALOG);
+  const gitdir = path.join(root, 'catalog.git');
+  await createRepositoryFromFolders({ sourceDir, gitdir });
+  return { sourceDir, gitdir };
+}
