@@ -30,6 +30,6 @@ export async function openConfiguredRepository(config: Config, logger: Logger): 
     location = source.kind === 'remote' ? source.url : source.path;
   }
   const repo = await openCatalogRepository({ source: location, cacheDir: config.cacheDir, logger });
-  // A local repository is cloned by its path; a mirror by the public URL (credentials never leave).
-  return { repo, gitUrl: config.gitUrl ?? (repo.kind === 'local' ? repo.gitdir : location) };
+  // A mirror is cloned by its URL (repo.url never holds credentials); a local repository by its path.
+  return { repo, gitUrl: config.gitUrl ?? repo.url ?? repo.gitdir };
 }
