@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './configError.js';
+import { redactUrl } from './git/redactUrl.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -41,7 +42,7 @@ export function loadConfig(env: Environment): Config {
     port: readPort(env),
     repository,
     cacheDir: readCacheDir(env),
-    gitUrl: readGitUrl(env) ?? (repository.kind === 'remote' ? withoutCredentials(repository.url) : undefined),
+    gitUrl: readGitUrl(env) ?? (repository.kind === 'remote' ? redactUrl(repository.url) : undefined),
     logLevel: readLogLevel(env),
     cacheMaxAgeSeconds: 3600,
   });
@@ -89,14 +90,6 @@ function readHttpUrl(name: string, raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(name, `must use http:// or https:// (isomorphic-git speaks no other transport), got ${url.protocol}//`);
   }
-  return url.href;
-}
-
-/** The URL as clients may see it: credentials for a private remote stay here. */
-function withoutCredentials(href: string): string {
-  const url = new URL(href);
-  url.username = '';
-  url.password = '';
   return url.href;
 }
 

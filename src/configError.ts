@@ -1,5 +1,7 @@
 // ConfigError: a configuration value the service cannot start with.
 
+import { redactUrl } from './git/redactUrl.js';
+
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   readonly data: { readonly variable: string; readonly value: string | undefined };
@@ -14,6 +16,6 @@ export class ConfigError extends Error {
 
 /** Hides URL credentials (`https://user:token@host`) and cuts long values. */
 function redact(value: string): string {
-  const withoutCredentials = value.replace(/\/\/[^/@\s]*@/, '//***@');
-  return withoutCredentials.length > 80 ? `${withoutCredentials.slice(0, 80)}…` : withoutCredentials;
+  const shown = redactUrl(value);
+  return shown.length > 80 ? `${shown.slice(0, 80)}…` : shown;
 }
