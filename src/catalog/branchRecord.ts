@@ -28,13 +28,22 @@ export interface WorkerRecord {
   readonly problems: readonly Problem[];
 }
 
+/** A branch tip that failed validation while an older good commit stays served. */
+export interface RejectedCommit {
+  readonly oid: string;
+  readonly commit: CommitInfo | undefined;
+  readonly problems: readonly Problem[];
+}
+
 export interface BranchRecord {
   readonly name: string;
-  /** Commit oid of the branch tip that was indexed. */
+  /** Commit oid of the branch tip that was indexed (the rejected one, when `rejected` is set). */
   readonly oid: string;
   /** Undefined when the branch could not be read at all. */
   readonly commit: CommitInfo | undefined;
   /** The workers this branch yields: one today, more once worker.toml expands variants. */
   readonly workers: readonly WorkerRecord[];
   readonly problems: readonly Problem[];
+  /** Set when the tip failed validation and `workers` are the last good version, from an older commit. */
+  readonly rejected?: RejectedCommit;
 }

@@ -1,14 +1,16 @@
-// buildSnapshot: reads every ref once, indexes each worker branch (reusing
-// the previous snapshot's record of any branch whose tip did not move) and
-// serialises every response up front.
+// buildSnapshot: reads every ref once (or takes the refs it is given),
+// indexes each worker branch (reusing the previous snapshot's record of any
+// branch whose tip did not move, and keeping the last good version of a branch
+// whose new tip fails) and serialises every response up front.
 
 import { createHash } from 'node:crypto';
 import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
 import type { BranchRef, CatalogRepository, RepositoryRefs } from '../git/types.js';
-import type { BranchRecord } from './branchRecord.js';
+import type { BranchRecord, RejectedCommit } from './branchRecord.js';
 import { fileBody, jsonBody, jsonListBody, type CachedBody } from './cachedBody.js';
 import { cloneInfo } from './cloneInfo.js';
 import { indexBranch } from './indexBranch.js';
+import { keepLastGood } from './keepLastGood.js';
 import { legacyEntry } from './legacyEntry.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
 import { v1Entry } from './v1Entry.js';
@@ -19,6 +21,8 @@ export interface BuildSnapshotOptions {
   readonly gitUrl: string;
   /** The snapshot being replaced; its unchanged branches are reused as they are. */
   readonly previous?: CatalogSnapshot;
+  /** The refs to index; read from the repository when absent. */
+  readonly refs?: RepositoryRefs;
   readonly now?: () => Date;
 }
 
@@ -31,19 +35,20 @@ const FILE_TYPES: Readonly<Record<string, string>> = {
 
 export async function buildSnapshot(options: BuildSnapshotOptions): Promise<CatalogSnapshot> {
   const { repo, gitUrl, previous, now = () => new Date() } = options;
-  const refs = await readRepositoryRefs(repo);
+  const refs = options.refs ?? await readRepositoryRefs(repo);
   const defaultBranch = chooseDefaultBranch(refs);
 
   const branches = new Map<string, BranchRecord>();
   const workers = new Map<string, ServedWorker>();
   for (const ref of refs.branches) {
     if (ref.name === defaultBranch?.name) continue;
-    const reused = previous?.branches.get(ref.name);
-    const record = reused !== undefined && reused.oid === ref.oid ? reused : await indexBranch(repo, ref);
+    const before = previous?.branches.get(ref.name);
+    const record = before !== undefined && before.oid === ref.oid ? before : keepLastGood(await indexBranch(repo, ref), before);
     branches.set(ref.name, record);
     for (const worker of record.workers) {
       const previousServed = previous?.workers.get(worker.id);
-      workers.set(worker.id, previousServed?.record === worker ? previousServed : serve(worker, gitUrl));
+      const unchanged = previousServed?.record === worker && previousServed.rejected === record.rejected;
+      workers.set(worker.id, unchanged ? previousServed : serve(worker, record.rejected, gitUrl));
     }
   }
   const sortedWorkers = new Map([...workers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -65,13 +70,14 @@ function chooseDefaultBranch(refs: RepositoryRefs): BranchRef | undefined {
   return byName(refs.defaultBranch) ?? byName('main') ?? byName('master');
 }
 
-function serve(worker: ServedWorker['record'], gitUrl: string): ServedWorker {
+function serve(worker: ServedWorker['record'], rejected: RejectedCommit | undefined, gitUrl: string): ServedWorker {
   const files = new Map<string, CachedBody>();
   for (const [name, file] of worker.files) files.set(name, fileBody(file, FILE_TYPES[name] ?? 'application/octet-stream'));
   return {
     record: worker,
+    rejected,
     legacy: jsonBody(legacyEntry(worker)),
-    v1: jsonBody(v1Entry(worker, gitUrl)),
+    v1: jsonBody(v1Entry(worker, gitUrl, rejected)),
     cloneUrl: jsonBody(cloneInfo(gitUrl, worker.branch)),
     files,
   };
@@ -79,8 +85,18 @@ function serve(worker: ServedWorker['record'], gitUrl: string): ServedWorker {
 
 function problemReport(branches: ReadonlyMap<string, BranchRecord>): unknown {
   const withProblems = [...branches.values()]
-    .filter((branch) => branch.problems.length > 0)
-    .map((branch) => ({ branch: branch.name, commit: branch.oid, served: branch.workers.length > 0, problems: branch.problems }));
+    .flatMap((branch) => {
+      const served = branch.workers.length > 0;
+      const entries: unknown[] = [];
+      if (branch.rejected !== undefined) {
+        // The newest commit is refused; an older good commit is what is served.
+        entries.push({ branch: branch.name, commit: branch.rejected.oid, served: false, rejectedNewerCommit: true, servedCommit: branch.commit?.oid ?? null, problems: branch.rejected.problems });
+      }
+      if (branch.problems.length > 0) {
+        entries.push({ branch: branch.name, commit: branch.commit?.oid ?? branch.oid, served, rejectedNewerCommit: false, problems: branch.problems });
+      }
+      return entries;
+    });
   return { branches: withProblems, total: withProblems.length };
 }
 

@@ -2,12 +2,14 @@
 // snapshot replaces the old one whole, so a request sees one or the other,
 // never a mix.
 
-import type { BranchRecord, WorkerRecord } from './branchRecord.js';
+import type { BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.js';
 import type { CachedBody } from './cachedBody.js';
 
 /** Every response about one worker, serialised when the snapshot was built. */
 export interface ServedWorker {
   readonly record: WorkerRecord;
+  /** The newer commit of the worker's branch that was rejected, if any; it is part of the v1 answer. */
+  readonly rejected: RejectedCommit | undefined;
   readonly legacy: CachedBody;
   readonly v1: CachedBody;
   readonly cloneUrl: CachedBody;

@@ -4,7 +4,7 @@
 // files are, how to clone it, and any warnings.
 
 import type { WorkerMetadata } from '../parse/metadata.js';
-import type { WorkerRecord } from './branchRecord.js';
+import type { RejectedCommit, WorkerRecord } from './branchRecord.js';
 import { cloneInfo } from './cloneInfo.js';
 import { packageView, type PackageView } from './packageView.js';
 import type { Problem } from './problem.js';
@@ -32,9 +32,11 @@ export interface V1Entry {
   readonly files: Readonly<Record<string, string>>;
   readonly git: { readonly url: string; readonly branch: string; readonly cloneCommand: string };
   readonly problems: readonly Problem[];
+  /** A newer commit of the branch that failed validation; this entry is the last good version. */
+  readonly rejectedNewerCommit: { readonly oid: string; readonly time: string | null; readonly problems: readonly Problem[] } | null;
 }
 
-export function v1Entry(worker: WorkerRecord, gitUrl: string): V1Entry {
+export function v1Entry(worker: WorkerRecord, gitUrl: string, rejected?: RejectedCommit): V1Entry {
   const { metadata } = worker;
   const clone = cloneInfo(gitUrl, worker.branch);
   const files: Record<string, string> = {};
@@ -62,5 +64,10 @@ export function v1Entry(worker: WorkerRecord, gitUrl: string): V1Entry {
     files,
     git: { url: clone.git_url, branch: clone.branch, cloneCommand: clone.clone_command },
     problems: worker.problems,
+    rejectedNewerCommit: rejected === undefined ? null : {
+      oid: rejected.oid,
+      time: rejected.commit === undefined ? null : new Date(rejected.commit.time * 1000).toISOString(),
+      problems: rejected.problems,
+    },
   };
 }

@@ -1,0 +1,101 @@
+// fetchMirrorBranch: brings ONE branch of a mirror up to date — the cost of a
+// push webhook. One ref advertisement (which also proves the remote's HEAD
+// resolves, see readRemoteState), then a single-branch fetch that sends our
+// tip as a "have" so only the new objects travel. A branch gone from the
+// remote loses its remote-tracking ref. On failure the one ref is put back; a
+// crash mid-fetch is undone by recoverInterruptedBranchFetch on the next call.
+
+import path from 'node:path';
+import { deleteRef, fetch, writeRef, type HttpClient } from 'isomorphic-git';
+import { MirrorFetchError } from './errors.js';
+import { isNotFound, writableTypedFs, type GitFs } from './gitFs.js';
+import type { GitLogger } from './gitLogger.js';
+import { readRef } from './readRef.js';
+import { readRemoteState } from './readRemoteState.js';
+import { redactUrl } from './redactUrl.js';
+
+export interface FetchMirrorBranchOptions {
+  /** The remote, credentials included if it needs them. */
+  readonly url: string;
+  readonly gitdir: string;
+  readonly fs: GitFs;
+  readonly http: HttpClient;
+  readonly cache: object;
+  readonly logger: GitLogger;
+  /** A branch name already checked by the caller (never a raw webhook string). */
+  readonly branch: string;
+}
+
+export interface FetchMirrorBranchResult {
+  /** The branch's tip after the fetch; undefined when the remote no longer has it. */
+  readonly oid: string | undefined;
+  /** False when the mirror already had that tip. */
+  readonly changed: boolean;
+}
+
+const ORIGIN = 'refs/remotes/origin/';
+/** `[ref, value before the fetch or null]` while a single-branch fetch runs. */
+export const BRANCH_FETCH_IN_PROGRESS_FILE = 'rbee-branch-fetch-in-progress.json';
+
+export async function fetchMirrorBranch(options: FetchMirrorBranchOptions): Promise<FetchMirrorBranchResult> {
+  const { url, gitdir, fs, http, cache, logger, branch } = options;
+  const ref = `${ORIGIN}${branch}`;
+  try {
+    await recoverInterruptedBranchFetch({ fs, gitdir, logger });
+    const remote = await readRemoteState({ http, url });
+    const remoteOid = remote.branches.get(branch);
+    const localOid = await readRef({ fs, gitdir, ref });
+    if (remoteOid === localOid) return { oid: remoteOid, changed: false };
+    if (remoteOid === undefined) {
+      await deleteRef({ fs, gitdir, ref });
+      logger.info({ branch }, 'branch deleted on the remote; removed it from the mirror');
+      return { oid: undefined, changed: true };
+    }
+
+    const files = writableTypedFs(fs);
+    const marker = path.join(gitdir, BRANCH_FETCH_IN_PROGRESS_FILE);
+    await files.writeFile(marker, JSON.stringify([ref, localOid ?? null]));
+    try {
+      await fetch({ fs, http, gitdir, url, cache, remote: 'origin', ref: `origin/${branch}`, remoteRef: branch, singleBranch: true, tags: false });
+    } catch (error) {
+      await putBack(fs, gitdir, ref, localOid);
+      await files.unlink(marker);
+      throw error;
+    }
+    await files.unlink(marker);
+    const fetched = await readRef({ fs, gitdir, ref });
+    logger.info({ branch, from: localOid, to: fetched }, 'fetched one branch into the mirror');
+    return { oid: fetched, changed: true };
+  } catch (error) {
+    throw new MirrorFetchError({ url: redactUrl(url), gitdir, cause: error });
+  }
+}
+
+/** Puts back the one ref an interrupted single-branch fetch may have moved. */
+export async function recoverInterruptedBranchFetch(options: { fs: GitFs; gitdir: string; logger: GitLogger }): Promise<void> {
+  const files = writableTypedFs(options.fs);
+  const marker = path.join(options.gitdir, BRANCH_FETCH_IN_PROGRESS_FILE);
+  let text: string;
+  try {
+    text = await files.readText(marker);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  let saved: unknown;
+  try {
+    saved = JSON.parse(text);
+  } catch {
+    // Cut short while being written: the fetch after it never started.
+  }
+  if (Array.isArray(saved) && typeof saved[0] === 'string' && saved[0].startsWith(ORIGIN) && (saved[1] === null || typeof saved[1] === 'string')) {
+    await putBack(options.fs, options.gitdir, saved[0], saved[1] ?? undefined);
+    options.logger.warn({ ref: saved[0] }, 'a single-branch fetch into the mirror was interrupted; restored its ref');
+  }
+  await files.unlink(marker);
+}
+
+async function putBack(fs: GitFs, gitdir: string, ref: string, oid: string | undefined): Promise<void> {
+  if (oid === undefined) await deleteRef({ fs, gitdir, ref });
+  else await writeRef({ fs, gitdir, ref, value: oid, force: true });
+}

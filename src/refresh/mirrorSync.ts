@@ -1,0 +1,35 @@
+// MirrorSync: how the refresh engine brings the repository up to date. A
+// mirror fetches from its remote; a local repository is read in place, so
+// syncing it only reads where its refs point now.
+
+import type { HttpClient } from 'isomorphic-git';
+import { fetchMirror } from '../git/fetchMirror.js';
+import { fetchMirrorBranch } from '../git/fetchMirrorBranch.js';
+import type { GitLogger } from '../git/gitLogger.js';
+import { readRef } from '../git/readRef.js';
+import type { CatalogRepository } from '../git/types.js';
+import { withGitdirLock } from '../git/withGitdirLock.js';
+
+export interface MirrorSync {
+  /** Updates one branch; resolves with its tip oid, or undefined when the branch is gone. */
+  branch(name: string): Promise<string | undefined>;
+  /** Updates every branch; resolves with false when nothing had changed. */
+  all(): Promise<boolean>;
+}
+
+export function remoteMirrorSync(options: { repo: CatalogRepository; url: string; http: HttpClient; logger: GitLogger }): MirrorSync {
+  const { repo, url, http, logger } = options;
+  const common = { url, gitdir: repo.gitdir, fs: repo.fs as Parameters<typeof fetchMirror>[0]['fs'], http, cache: repo.cache, logger };
+  return {
+    branch: (name) => withGitdirLock(repo.gitdir, async () => (await fetchMirrorBranch({ ...common, branch: name })).oid),
+    all: () => withGitdirLock(repo.gitdir, async () => (await fetchMirror(common)).changed),
+  };
+}
+
+export function localRepositorySync(repo: CatalogRepository): MirrorSync {
+  return {
+    branch: (name) => readRef({ fs: repo.fs, gitdir: repo.gitdir, ref: `${repo.refPrefix}${name}` }),
+    // Nothing to fetch: a full re-index reads the refs as they are.
+    all: async () => true,
+  };
+}

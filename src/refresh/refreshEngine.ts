@@ -1,0 +1,156 @@
+// RefreshEngine: turns refresh requests into new snapshots. One drain loop
+// serialises every write to the mirror; requests that arrive while it runs
+// coalesce (ten pushes to one branch become one more sync, which finds the
+// tip already fetched). Only the named branches are synced and re-read; the
+// rest of the snapshot is reused, and the new one is swapped in whole. A
+// failed sync keeps the old snapshot, re-queues its requests and retries with
+// exponential backoff; it never stops the server.
+
+import { buildSnapshot } from '../catalog/buildSnapshot.js';
+import type { CatalogStore } from '../catalog/catalogStore.js';
+import type { GitLogger } from '../git/gitLogger.js';
+import type { CatalogRepository } from '../git/types.js';
+import type { MirrorSync } from './mirrorSync.js';
+import { patchRefs } from './patchRefs.js';
+import type { RefreshRequest, RefreshRequester } from './refreshRequest.js';
+
+export interface RefreshEngineOptions {
+  readonly repo: CatalogRepository;
+  readonly store: CatalogStore;
+  readonly gitUrl: string;
+  readonly sync: MirrorSync;
+  readonly logger: GitLogger;
+  readonly retry?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+  readonly now?: () => Date;
+}
+
+export interface RefreshStatus {
+  readonly lastRefreshAt: Date | undefined;
+  readonly lastError: { readonly message: string; readonly at: Date } | undefined;
+  readonly pending: number;
+  readonly running: boolean;
+}
+
+export class RefreshEngine implements RefreshRequester {
+  readonly #options: RefreshEngineOptions;
+  readonly #now: () => Date;
+  /** Branches to sync, with the delivery ids that asked (for the log). */
+  #branches = new Map<string, string[]>();
+  #full: string[] | undefined;
+  #running: Promise<void> | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #failures = 0;
+  #closed = false;
+  #lastRefreshAt: Date | undefined;
+  #lastError: { message: string; at: Date } | undefined;
+
+  constructor(options: RefreshEngineOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  request(request: RefreshRequest): void {
+    if (this.#closed) return;
+    const asker = request.deliveryId ?? (request.kind === 'full' ? request.reason : 'request');
+    if (request.kind === 'full') this.#full = [...(this.#full ?? []), asker];
+    else this.#branches.set(request.branch, [...(this.#branches.get(request.branch) ?? []), asker]);
+    // The remote, not the payload, says whether a branch still exists: `delete` syncs like `branch`.
+    if (this.#retryTimer === undefined) this.#start();
+  }
+
+  get status(): RefreshStatus {
+    return {
+      lastRefreshAt: this.#lastRefreshAt,
+      lastError: this.#lastError,
+      pending: this.#branches.size + (this.#full === undefined ? 0 : 1),
+      running: this.#running !== undefined,
+    };
+  }
+
+  /** Resolves once nothing is queued or running (retries pending on a timer count as idle). */
+  async idle(): Promise<void> {
+    while (this.#running !== undefined) await this.#running;
+  }
+
+  /** Stops accepting requests and retrying; waits for a running sync to finish. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    await this.idle();
+  }
+
+  #start(): void {
+    // One turn of the event loop first, so requests arriving together share one sync.
+    this.#running ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#drain())
+      .finally(() => {
+        this.#running = undefined;
+      });
+  }
+
+  async #drain(): Promise<void> {
+    while (!this.#closed && (this.#full !== undefined || this.#branches.size > 0)) {
+      const full = this.#full;
+      const branches = this.#branches;
+      this.#full = undefined;
+      this.#branches = new Map();
+      try {
+        await this.#refresh(full, branches);
+        this.#failures = 0;
+      } catch (error) {
+        this.#requeue(full, branches);
+        this.#scheduleRetry(error);
+        return;
+      }
+    }
+  }
+
+  async #refresh(full: string[] | undefined, branches: ReadonlyMap<string, string[]>): Promise<void> {
+    const { repo, store, gitUrl, sync, logger } = this.#options;
+    const previous = store.current;
+    const started = performance.now();
+    let next;
+    if (full !== undefined || previous === undefined) {
+      const changed = await sync.all();
+      if (!changed && previous !== undefined && branches.size === 0) {
+        this.#lastRefreshAt = this.#now();
+        logger.debug({ askedBy: full }, 'full refresh: the mirror already matched the remote');
+        return;
+      }
+      next = await buildSnapshot({ repo, gitUrl, previous, now: this.#now });
+    } else {
+      const tips = new Map<string, string | undefined>();
+      for (const branch of branches.keys()) tips.set(branch, await sync.branch(branch));
+      next = await buildSnapshot({ repo, gitUrl, previous, refs: patchRefs(previous, tips), now: this.#now });
+    }
+    store.swap(next);
+    this.#lastRefreshAt = this.#now();
+    logger.info({
+      full: full !== undefined,
+      branches: [...branches.keys()].slice(0, 20),
+      deliveries: [...(full ?? []), ...[...branches.values()].flat()].slice(0, 20),
+      workers: next.workers.size,
+      durationMs: Math.round(performance.now() - started),
+    }, 'catalog refreshed');
+  }
+
+  #requeue(full: string[] | undefined, branches: ReadonlyMap<string, string[]>): void {
+    if (full !== undefined) this.#full = [...full, ...(this.#full ?? [])];
+    for (const [branch, askers] of branches) this.#branches.set(branch, [...askers, ...(this.#branches.get(branch) ?? [])]);
+  }
+
+  #scheduleRetry(error: unknown): void {
+    const { initialDelayMs, maxDelayMs } = this.#options.retry ?? { initialDelayMs: 1000, maxDelayMs: 60_000 };
+    this.#failures += 1;
+    const delayMs = Math.min(maxDelayMs, initialDelayMs * 2 ** (this.#failures - 1));
+    const message = error instanceof Error ? error.message : String(error);
+    this.#lastError = { message, at: this.#now() };
+    this.#options.logger.error({ err: message, failures: this.#failures, retryInMs: delayMs }, 'catalog refresh failed; serving the previous index');
+    if (this.#closed) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#start();
+    }, delayMs);
+    this.#retryTimer.unref();
+  }
+}

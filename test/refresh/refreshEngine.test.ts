@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
+import { CatalogStore } from '../../src/catalog/catalogStore.js';
+import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
+import { silentGitLogger } from '../../src/git/gitLogger.js';
+import { httpWithTimeout } from '../../src/git/httpWithTimeout.js';
+import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
+import { remoteMirrorSync } from '../../src/refresh/mirrorSync.js';
+import { RefreshEngine } from '../../src/refresh/refreshEngine.js';
+import { CATALOG_FIXTURES, catalogWorkerIds } from '../helpers/catalogApp.js';
+import { startGitHttpServer, type GitHttpServer } from '../helpers/gitHttpServer.js';
+import { git } from '../helpers/nativeGit.js';
+import { makeTempDir } from '../helpers/tempDir.js';
+
+interface Setup {
+  engine: RefreshEngine;
+  store: CatalogStore;
+  server: GitHttpServer;
+  /** A native-git clone of `branch`, ready to commit and push. */
+  clone(branch: string): Promise<string>;
+}
+
+async function setup(t: TestContext): Promise<Setup> {
+  const root = await makeTempDir(t, 'rbee-refresh');
+  await createRepositoryFromFolders({ sourceDir: CATALOG_FIXTURES, gitdir: path.join(root, 'served', 'catalog.git') });
+  const server = await startGitHttpServer({ root: path.join(root, 'served') });
+  t.after(() => server.close());
+  const url = server.urlFor('catalog.git');
+  const repo = await openCatalogRepository({ source: url, cacheDir: path.join(root, 'cache') });
+  const store = new CatalogStore();
+  store.swap(await buildSnapshot({ repo, gitUrl: url }));
+  const sync = remoteMirrorSync({ repo, url, http: httpWithTimeout({ timeoutMs: 5000 }), logger: silentGitLogger });
+  const engine = new RefreshEngine({ repo, store, gitUrl: url, sync, logger: silentGitLogger, retry: { initialDelayMs: 50, maxDelayMs: 200 } });
+  t.after(() => engine.close());
+  let clones = 0;
+  const clone = async (branch: string): Promise<string> => {
+    clones += 1;
+    const dir = path.join(root, `work-${clones}`);
+    await git(['clone', '--quiet', '-b', branch, url, dir]);
+    return dir;
+  };
+  return { engine, store, server, clone };
+}
+
+function readme(store: CatalogStore, id: string): string | undefined {
+  const file = store.current?.workers.get(id)?.files.get('README.md');
+  return file === undefined ? undefined : file.body.toString('utf8');
+}
+
+test('a pushed commit is fetched and served; every other branch is reused as it was', async (t) => {
+  const { engine, store, clone } = await setup(t);
+  const before = store.current!;
+  const work = await clone('llm-worker-rbee-rocm');
+  writeFileSync(path.join(work, 'README.md'), '# rocm\n\nNew text.\n');
+  await git(['-C', work, 'commit', '--quiet', '-am', 'Update README']);
+  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+
+  engine.request({ kind: 'branch', branch: 'llm-worker-rbee-rocm', deliveryId: 'd-1' });
+  await engine.idle();
+  const after = store.current!;
+  assert.notEqual(after, before);
+  assert.equal(readme(store, 'llm-worker-rbee-rocm'), '# rocm\n\nNew text.\n');
+  for (const id of catalogWorkerIds().filter((name) => name !== 'llm-worker-rbee-rocm')) {
+    assert.equal(after.branches.get(id), before.branches.get(id), `${id} reused`);
+  }
+  assert.equal(engine.status.lastError, undefined);
+  assert.ok(engine.status.lastRefreshAt instanceof Date);
+});
+
+test('a new branch appears, a deleted branch disappears, a forced push replaces history', async (t) => {
+  const { engine, store, clone } = await setup(t);
+  const work = await clone('sd-worker-rbee-cpu');
+  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD:refs/heads/sd-worker-rbee-copy']);
+  engine.request({ kind: 'branch', branch: 'sd-worker-rbee-copy' });
+  await engine.idle();
+  assert.ok(store.current?.branches.has('sd-worker-rbee-copy'), 'the new branch is indexed');
+
+  await git(['-C', work, 'push', '--quiet', 'origin', '--delete', 'sd-worker-rbee-cpu']);
+  engine.request({ kind: 'delete', branch: 'sd-worker-rbee-cpu' });
+  await engine.idle();
+  assert.equal(store.current?.workers.has('sd-worker-rbee-cpu'), false);
+  assert.equal(store.current?.branches.has('sd-worker-rbee-cpu'), false);
+
+  const forced = await clone('sd-worker-rbee-cuda');
+  writeFileSync(path.join(forced, 'README.md'), '# rewritten history\n');
+  await git(['-C', forced, 'commit', '--quiet', '--amend', '-am', 'Rewrite']);
+  await git(['-C', forced, 'push', '--quiet', '--force', 'origin', 'HEAD']);
+  engine.request({ kind: 'branch', branch: 'sd-worker-rbee-cuda' });
+  await engine.idle();
+  assert.equal(readme(store, 'sd-worker-rbee-cuda'), '# rewritten history\n');
+});
+
+test('an invalid commit keeps the last good version served and reports the rejected commit', async (t) => {
+  const { engine, store, clone } = await setup(t);
+  const goodOid = store.current?.workers.get('llm-worker-rbee-cpu')?.record.commit.oid;
+  const goodBody = store.current?.workers.get('llm-worker-rbee-cpu')?.legacy.body;
+  const work = await clone('llm-worker-rbee-cpu');
+  await git(['-C', work, 'rm', '--quiet', '.SRCINFO']);
+  await git(['-C', work, 'commit', '--quiet', '-m', 'Forget .SRCINFO']);
+  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  const badOid = (await git(['-C', work, 'rev-parse', 'HEAD'])).trim();
+
+  engine.request({ kind: 'branch', branch: 'llm-worker-rbee-cpu' });
+  await engine.idle();
+  const served = store.current?.workers.get('llm-worker-rbee-cpu');
+  assert.ok(served, 'still served');
+  assert.equal(served.record.commit.oid, goodOid);
+  assert.deepEqual(served.legacy.body, goodBody);
+  const v1 = JSON.parse(served.v1.body.toString()) as { rejectedNewerCommit: { oid: string; problems: { code: string }[] } | null };
+  assert.equal(v1.rejectedNewerCommit?.oid, badOid);
+  assert.ok(v1.rejectedNewerCommit?.problems.some((problem) => problem.code === 'SRCINFO_MISSING'));
+  const report = JSON.parse(store.current!.problems.body.toString()) as { branches: { branch: string; commit: string; rejectedNewerCommit: boolean }[] };
+  assert.ok(report.branches.some((entry) => entry.branch === 'llm-worker-rbee-cpu' && entry.commit === badOid && entry.rejectedNewerCommit));
+
+  // Fixing the branch serves the fix and clears the rejection.
+  await git(['-C', work, 'revert', '--no-edit', 'HEAD']);
+  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  engine.request({ kind: 'branch', branch: 'llm-worker-rbee-cpu' });
+  await engine.idle();
+  const fixed = store.current?.workers.get('llm-worker-rbee-cpu');
+  assert.equal(fixed?.record.commit.oid, (await git(['-C', work, 'rev-parse', 'HEAD'])).trim());
+  assert.equal(fixed?.rejected, undefined);
+});
+
+test('a burst of requests for one branch coalesces into one fetch of its pack', async (t) => {
+  const { engine, store, server, clone } = await setup(t);
+  const work = await clone('sd-worker-rbee-metal');
+  writeFileSync(path.join(work, 'README.md'), '# burst\n');
+  await git(['-C', work, 'commit', '--quiet', '-am', 'Burst']);
+  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+
+  const requestsBefore = server.requests;
+  for (let index = 0; index < 10; index += 1) engine.request({ kind: 'branch', branch: 'sd-worker-rbee-metal', deliveryId: `d-${index}` });
+  await engine.idle();
+  assert.equal(readme(store, 'sd-worker-rbee-metal'), '# burst\n');
+  // One sync: a ref advertisement, then the fetch's own advertisement and pack request.
+  assert.ok(server.requests - requestsBefore <= 3, `ten requests cost ${server.requests - requestsBefore} HTTP requests`);
+});
+
+test('a failed fetch keeps the previous index, records the error and retries with backoff', async (t) => {
+  const { engine, store, server, clone } = await setup(t);
+  const work = await clone('llm-worker-rbee-metal');
+  writeFileSync(path.join(work, 'README.md'), '# after the outage\n');
+  await git(['-C', work, 'commit', '--quiet', '-am', 'Outage']);
+  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  const before = store.current;
+  await server.close();
+
+  engine.request({ kind: 'branch', branch: 'llm-worker-rbee-metal' });
+  await engine.idle();
+  assert.equal(store.current, before, 'the old snapshot is still served');
+  assert.ok(engine.status.lastError !== undefined);
+  assert.equal(engine.status.pending, 1, 'the request waits for its retry');
+});
