@@ -155,3 +155,22 @@ test('a failed fetch keeps the previous index, records the error and retries wit
   assert.ok(engine.status.lastError !== undefined);
   assert.equal(engine.status.pending, 1, 'the request waits for its retry');
 });
+
+test('a full refresh (the reconcile path) picks up pushes no webhook announced', async (t) => {
+  const { engine, store, clone } = await setup(t);
+  for (const branch of ['llm-worker-rbee-cuda', 'sd-worker-rbee-rocm']) {
+    const work = await clone(branch);
+    writeFileSync(path.join(work, 'README.md'), `# ${branch}, missed delivery\n`);
+    await git(['-C', work, 'commit', '--quiet', '-am', 'Unannounced']);
+    await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  }
+  engine.request({ kind: 'full', reason: 'reconcile' });
+  await engine.idle();
+  assert.equal(readme(store, 'llm-worker-rbee-cuda'), '# llm-worker-rbee-cuda, missed delivery\n');
+  assert.equal(readme(store, 'sd-worker-rbee-rocm'), '# sd-worker-rbee-rocm, missed delivery\n');
+
+  const settled = store.current;
+  engine.request({ kind: 'full', reason: 'reconcile' });
+  await engine.idle();
+  assert.equal(store.current, settled, 'nothing changed remotely: the snapshot is not rebuilt');
+});
