@@ -8,11 +8,13 @@ import { catalogPlugin } from './http/catalogPlugin.js';
 import { errorHandler } from './http/errorHandler.js';
 import { notFoundHandler } from './http/notFoundHandler.js';
 import { OneLineRequestLog } from './http/requestLog.js';
+import type { RefreshRequester } from './refresh/refreshRequest.js';
 import { addSecurityHeaders } from './http/securityHeaders.js';
 import { healthRoutes } from './routes/health.js';
 import { legacyWorkerRoutes } from './routes/legacyWorkers.js';
 import { problemRoutes } from './routes/problems.js';
 import { v1WorkerRoutes } from './routes/v1Workers.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppOptions {
   readonly store: CatalogStore;
@@ -20,6 +22,8 @@ export interface AppOptions {
   readonly logger: FastifyBaseLogger;
   readonly serviceVersion: string;
   readonly cacheMaxAgeSeconds: number;
+  /** GitHub webhooks; absent → POST /webhooks/github answers 503 WEBHOOK_NOT_CONFIGURED. */
+  readonly webhooks?: { readonly secrets: readonly string[]; readonly repository?: string; readonly requester: RefreshRequester };
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -39,5 +43,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(legacyWorkerRoutes);
   await app.register(v1WorkerRoutes);
   await app.register(problemRoutes);
+  await app.register(webhookRoutes, options.webhooks ?? { secrets: [] });
   return app;
 }

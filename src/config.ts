@@ -25,6 +25,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** `Cache-Control: max-age` of catalog responses, as the previous service sent. */
   readonly cacheMaxAgeSeconds: number;
+  /** GitHub webhook secrets, current first then the previous one (rotation); empty → webhooks off. */
+  readonly webhookSecrets: readonly string[];
+  /** `owner/name`: webhook deliveries about any other repository are ignored. */
+  readonly githubRepository: string | undefined;
+  /** Seconds between reconcile passes against the remote; 0 = off. */
+  readonly pollSeconds: number;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -32,6 +38,10 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 // A hostname or an IPv4/IPv6 literal; nothing that could smuggle a path or a port.
 const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/;
+// GitHub's owner and repository name characters.
+const GITHUB_REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+// Shorter secrets can be brute-forced from one signed delivery.
+const MIN_SECRET_LENGTH = 16;
 // scp-like git remotes (`git@github.com:owner/repo.git`) are not URLs but are what people paste.
 const SCP_LIKE_GIT_URL = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._\/~-]+$/;
 
@@ -45,6 +55,9 @@ export function loadConfig(env: Environment): Config {
     gitUrl: readGitUrl(env) ?? (repository.kind === 'remote' ? redactUrl(repository.url) : undefined),
     logLevel: readLogLevel(env),
     cacheMaxAgeSeconds: 3600,
+    webhookSecrets: Object.freeze(readWebhookSecrets(env)),
+    githubRepository: readGithubRepository(env),
+    pollSeconds: readPollSeconds(env),
   });
 }
 
@@ -128,4 +141,38 @@ function readLogLevel(env: Environment): LogLevel {
   const level = LOG_LEVELS.find((candidate) => candidate === raw.toLowerCase());
   if (level === undefined) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`, raw);
   return level;
+}
+
+function readWebhookSecrets(env: Environment): string[] {
+  const secrets: string[] = [];
+  for (const name of ['WEBHOOK_SECRET', 'WEBHOOK_SECRET_PREVIOUS']) {
+    const secret = present(env, name);
+    if (secret === undefined) continue;
+    // The value is never echoed: it is a secret.
+    if (secret.length < MIN_SECRET_LENGTH) throw new ConfigError(name, `must be at least ${MIN_SECRET_LENGTH} characters long`);
+    secrets.push(secret);
+  }
+  if (secrets.length > 0 && present(env, 'WEBHOOK_SECRET') === undefined) {
+    throw new ConfigError('WEBHOOK_SECRET_PREVIOUS', 'is for rotation and needs WEBHOOK_SECRET (the new secret) set too');
+  }
+  return secrets;
+}
+
+function readGithubRepository(env: Environment): string | undefined {
+  const raw = present(env, 'GITHUB_REPOSITORY');
+  if (raw === undefined) return undefined;
+  if (raw.length > 201 || !GITHUB_REPOSITORY_PATTERN.test(raw)) {
+    throw new ConfigError('GITHUB_REPOSITORY', 'must be owner/name, e.g. veighnsche/rbee-worker-catalog', raw);
+  }
+  return raw;
+}
+
+function readPollSeconds(env: Environment): number {
+  const raw = present(env, 'CATALOG_POLL_SECONDS');
+  if (raw === undefined) return 300;
+  const seconds = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(seconds >= 0 && seconds <= 86400)) {
+    throw new ConfigError('CATALOG_POLL_SECONDS', 'must be an integer from 0 (off) to 86400', raw);
+  }
+  return seconds;
 }

@@ -78,3 +78,52 @@ test('a rejected URL value never echoes its credentials', () => {
 test('blank values count as unset', () => {
   assert.equal(loadConfig({ PORT: '  ', LOG_LEVEL: '' }).port, 8787);
 });
+
+test('webhook secrets, GitHub repository and poll interval default to off, none and 300 s', () => {
+  const config = loadConfig({});
+  assert.deepEqual(config.webhookSecrets, []);
+  assert.equal(config.githubRepository, undefined);
+  assert.equal(config.pollSeconds, 300);
+});
+
+test('WEBHOOK_SECRET comes first, WEBHOOK_SECRET_PREVIOUS second', () => {
+  const config = loadConfig({
+    WEBHOOK_SECRET: 'new-secret-0123456789',
+    WEBHOOK_SECRET_PREVIOUS: 'old-secret-0123456789',
+    GITHUB_REPOSITORY: 'veighnsche/rbee-worker-catalog',
+    CATALOG_POLL_SECONDS: '0',
+  });
+  assert.deepEqual(config.webhookSecrets, ['new-secret-0123456789', 'old-secret-0123456789']);
+  assert.ok(Object.isFrozen(config.webhookSecrets));
+  assert.equal(config.githubRepository, 'veighnsche/rbee-worker-catalog');
+  assert.equal(config.pollSeconds, 0);
+  assert.deepEqual(loadConfig({ WEBHOOK_SECRET: 'only-one-secret-0123' }).webhookSecrets, ['only-one-secret-0123']);
+  assert.equal(loadConfig({ CATALOG_POLL_SECONDS: '86400' }).pollSeconds, 86400);
+});
+
+test('bad webhook, repository and poll values stop start-up naming the variable', () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ WEBHOOK_SECRET: 'short-secret' }, 'WEBHOOK_SECRET'],
+    [{ WEBHOOK_SECRET: 'new-secret-0123456789', WEBHOOK_SECRET_PREVIOUS: 'fifteen-chars!!' }, 'WEBHOOK_SECRET_PREVIOUS'],
+    [{ WEBHOOK_SECRET_PREVIOUS: 'old-secret-0123456789' }, 'WEBHOOK_SECRET_PREVIOUS'],
+    [{ GITHUB_REPOSITORY: 'rbee-worker-catalog' }, 'GITHUB_REPOSITORY'],
+    [{ GITHUB_REPOSITORY: 'owner/name/extra' }, 'GITHUB_REPOSITORY'],
+    [{ GITHUB_REPOSITORY: 'https://github.com/owner/name' }, 'GITHUB_REPOSITORY'],
+    [{ GITHUB_REPOSITORY: 'owner/na me' }, 'GITHUB_REPOSITORY'],
+    [{ CATALOG_POLL_SECONDS: '-1' }, 'CATALOG_POLL_SECONDS'],
+    [{ CATALOG_POLL_SECONDS: '86401' }, 'CATALOG_POLL_SECONDS'],
+    [{ CATALOG_POLL_SECONDS: '1.5' }, 'CATALOG_POLL_SECONDS'],
+    [{ CATALOG_POLL_SECONDS: 'often' }, 'CATALOG_POLL_SECONDS'],
+  ];
+  for (const [env, variable] of cases) {
+    const error = configErrorOf(env);
+    assert.equal(error.data.variable, variable, `for ${JSON.stringify(env)}`);
+    assert.ok(error.message.startsWith(variable), 'the message names the variable first');
+  }
+});
+
+test('a rejected webhook secret is never echoed', () => {
+  const error = configErrorOf({ WEBHOOK_SECRET: 'tooShort123' });
+  assert.ok(!error.message.includes('tooShort123'));
+  assert.equal(error.data.value, undefined);
+});
