@@ -6,22 +6,16 @@
 // crash mid-fetch is undone by recoverInterruptedBranchFetch on the next call.
 
 import path from 'node:path';
-import { deleteRef, fetch, writeRef, type HttpClient } from 'isomorphic-git';
+import { deleteRef, fetch, writeRef } from 'isomorphic-git';
 import { MirrorFetchError } from './errors.js';
+import type { FetchMirrorOptions } from './fetchMirror.js';
 import { isNotFound, writableTypedFs, type GitFs } from './gitFs.js';
 import type { GitLogger } from './gitLogger.js';
 import { readRef } from './readRef.js';
 import { readRemoteState } from './readRemoteState.js';
 import { redactUrl } from './redactUrl.js';
 
-export interface FetchMirrorBranchOptions {
-  /** The remote, credentials included if it needs them. */
-  readonly url: string;
-  readonly gitdir: string;
-  readonly fs: GitFs;
-  readonly http: HttpClient;
-  readonly cache: object;
-  readonly logger: GitLogger;
+export interface FetchMirrorBranchOptions extends FetchMirrorOptions {
   /** A branch name already checked by the caller (never a raw webhook string). */
   readonly branch: string;
 }

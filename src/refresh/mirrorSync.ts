@@ -3,7 +3,7 @@
 // syncing it only reads where its refs point now.
 
 import type { HttpClient } from 'isomorphic-git';
-import { fetchMirror } from '../git/fetchMirror.js';
+import { fetchMirror, type FetchMirrorOptions } from '../git/fetchMirror.js';
 import { fetchMirrorBranch } from '../git/fetchMirrorBranch.js';
 import type { GitLogger } from '../git/gitLogger.js';
 import { readRef } from '../git/readRef.js';
@@ -19,7 +19,8 @@ export interface MirrorSync {
 
 export function remoteMirrorSync(options: { repo: CatalogRepository; url: string; http: HttpClient; logger: GitLogger }): MirrorSync {
   const { repo, url, http, logger } = options;
-  const common = { url, gitdir: repo.gitdir, fs: repo.fs as Parameters<typeof fetchMirror>[0]['fs'], http, cache: repo.cache, logger };
+  // A mirror's fs is the GitFs openCatalogRepository was given; CatalogRepository only types the read side.
+  const common: FetchMirrorOptions = { url, gitdir: repo.gitdir, fs: repo.fs as FetchMirrorOptions['fs'], http, cache: repo.cache, logger };
   return {
     branch: (name) => withGitdirLock(repo.gitdir, async () => (await fetchMirrorBranch({ ...common, branch: name })).oid),
     all: () => withGitdirLock(repo.gitdir, async () => (await fetchMirror(common)).changed),
