@@ -8,6 +8,7 @@ import { catalogPlugin } from './http/catalogPlugin.js';
 import { errorHandler } from './http/errorHandler.js';
 import { notFoundHandler } from './http/notFoundHandler.js';
 import { OneLineRequestLog } from './http/requestLog.js';
+import type { RefreshStatus } from './refresh/refreshEngine.js';
 import type { RefreshRequester } from './refresh/refreshRequest.js';
 import { addSecurityHeaders } from './http/securityHeaders.js';
 import { healthRoutes } from './routes/health.js';
@@ -23,7 +24,9 @@ export interface AppOptions {
   readonly serviceVersion: string;
   readonly cacheMaxAgeSeconds: number;
   /** GitHub webhooks; absent → POST /webhooks/github answers 503 WEBHOOK_NOT_CONFIGURED. */
-  readonly webhooks?: { readonly secrets: readonly string[]; readonly repository?: string; readonly requester: RefreshRequester };
+  readonly webhooks?: { readonly secrets: readonly string[]; readonly repository?: string | undefined; readonly requester: RefreshRequester };
+  /** What /health and /ready report about refreshes; absent when nothing refreshes the index. */
+  readonly refreshStatus?: () => RefreshStatus | undefined;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -39,7 +42,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   addSecurityHeaders(app);
 
   await app.register(catalogPlugin, { store: options.store, cacheMaxAgeSeconds: options.cacheMaxAgeSeconds });
-  await app.register(healthRoutes, { serviceVersion: options.serviceVersion });
+  await app.register(healthRoutes, { serviceVersion: options.serviceVersion, refreshStatus: options.refreshStatus });
   await app.register(legacyWorkerRoutes);
   await app.register(v1WorkerRoutes);
   await app.register(problemRoutes);

@@ -1,6 +1,7 @@
 // openConfiguredRepository: turns the configured source into a readable
-// repository and the clone URL to advertise. Unset CATALOG_REPO means the
-// built-in catalog: fixtures/catalog/ made into a git repository on the fly.
+// repository, the clone URL to advertise, and the way to bring it up to date.
+// Unset CATALOG_REPO means the built-in catalog: fixtures/catalog/ made into
+// a git repository on the fly.
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createRepositoryFromFolders } from './git/createRepositoryFromFolders.js';
 import { openCatalogRepository } from './git/openCatalogRepository.js';
+import { httpWithTimeout } from './git/httpWithTimeout.js';
 import type { CatalogRepository } from './git/types.js';
+import { localRepositorySync, remoteMirrorSync, type MirrorSync } from './refresh/mirrorSync.js';
 
 // Resolved from this file so it holds under src/ (tsx) and dist/ (compiled) alike.
 export const BUILTIN_CATALOG_DIR = fileURLToPath(new URL('../fixtures/catalog/', import.meta.url));
@@ -17,6 +20,8 @@ export interface OpenedRepository {
   readonly repo: CatalogRepository;
   /** The clone URL advertised to clients. */
   readonly gitUrl: string;
+  /** Fetches from the remote for a mirror; reads refs in place for a local repository. */
+  readonly sync: MirrorSync;
 }
 
 export async function openConfiguredRepository(config: Config, logger: Logger): Promise<OpenedRepository> {
@@ -30,6 +35,10 @@ export async function openConfiguredRepository(config: Config, logger: Logger): 
     location = source.kind === 'remote' ? source.url : source.path;
   }
   const repo = await openCatalogRepository({ source: location, cacheDir: config.cacheDir, logger });
+  // The configured URL, credentials included, is only ever handed to isomorphic-git.
+  const sync = source.kind === 'remote'
+    ? remoteMirrorSync({ repo, url: source.url, http: httpWithTimeout(), logger })
+    : localRepositorySync(repo);
   // A mirror is cloned by its URL (repo.url never holds credentials); a local repository by its path.
-  return { repo, gitUrl: config.gitUrl ?? repo.url ?? repo.gitdir };
+  return { repo, gitUrl: config.gitUrl ?? repo.url ?? repo.gitdir, sync };
 }

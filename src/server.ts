@@ -1,6 +1,7 @@
 // The service's entry point: the only place that reads process.env, listens,
 // handles signals and exits. Order: config → app listening (so /health and
-// /ready answer at once) → repository → first index → ready.
+// /ready answer at once) → repository → first index → ready → refresh engine
+// (webhooks and the reconcile loop) running.
 
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
@@ -10,6 +11,9 @@ import { CatalogStore } from './catalog/catalogStore.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError } from './configError.js';
 import { openConfiguredRepository } from './openConfiguredRepository.js';
+import { DeferredRefreshEngine } from './refresh/deferredRefreshEngine.js';
+import { RefreshEngine } from './refresh/refreshEngine.js';
+import { startReconcileLoop } from './refresh/reconcileLoop.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -43,12 +47,22 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const store = new CatalogStore();
-  const app = await buildApp({ store, logger, serviceVersion: packageJson.version, cacheMaxAgeSeconds: config.cacheMaxAgeSeconds });
+  const refresh = new DeferredRefreshEngine();
+  const app = await buildApp({
+    store,
+    logger,
+    serviceVersion: packageJson.version,
+    cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
+    webhooks: { secrets: config.webhookSecrets, repository: config.githubRepository, requester: refresh },
+    refreshStatus: () => refresh.status,
+  });
+  // Run in order on SIGINT/SIGTERM: stop taking requests first, then let a running refresh finish.
+  const shutdownSteps: Array<() => Promise<void> | void> = [() => app.close()];
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');
-      app.close().then(() => process.exit(0), () => process.exit(1));
+      runInOrder(shutdownSteps).then(() => process.exit(0), () => process.exit(1));
     });
   }
 
@@ -56,7 +70,7 @@ async function main(): Promise<void> {
 
   const indexLog = logger.child({ component: 'index' });
   const started = performance.now();
-  const { repo, gitUrl } = await openConfiguredRepository(config, indexLog);
+  const { repo, gitUrl, sync } = await openConfiguredRepository(config, indexLog);
   const snapshot = await buildSnapshot({ repo, gitUrl });
   store.swap(snapshot);
   const rejected = [...snapshot.branches.values()].filter((branch) => branch.workers.length === 0).length;
@@ -66,6 +80,19 @@ async function main(): Promise<void> {
     index: snapshot.id,
     durationMs: Math.round(performance.now() - started),
   }, `catalog ready: serving ${snapshot.workers.size} workers on http://${config.host}:${config.port}`);
+
+  const engine = new RefreshEngine({ repo, store, gitUrl, sync, logger: logger.child({ component: 'refresh' }) });
+  refresh.attach(engine);
+  const stopReconcile = startReconcileLoop({ requester: engine, intervalSeconds: config.pollSeconds });
+  shutdownSteps.push(stopReconcile, () => engine.close());
+  logger.info({
+    webhooks: config.webhookSecrets.length > 0 ? 'POST /webhooks/github' : 'off (WEBHOOK_SECRET unset)',
+    pollSeconds: config.pollSeconds,
+  }, 'following the catalog repository');
+}
+
+async function runInOrder(steps: ReadonlyArray<() => Promise<void> | void>): Promise<void> {
+  for (const step of steps) await step();
 }
 
 main().catch((error: unknown) => {

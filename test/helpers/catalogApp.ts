@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
 import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
@@ -65,8 +65,8 @@ export async function catalogApp(t: TestContext, options: { broken?: readonly st
 }
 
 /** An app over a store that may not hold a snapshot yet. */
-export async function emptyApp(t: TestContext, store = new CatalogStore()): Promise<FastifyInstance> {
-  const app = await buildApp({ store, logger: pino({ level: 'silent' }), serviceVersion: SERVICE_VERSION, cacheMaxAgeSeconds: 3600 });
+export async function emptyApp(t: TestContext, store = new CatalogStore(), extra: Partial<AppOptions> = {}): Promise<FastifyInstance> {
+  const app = await buildApp({ store, logger: pino({ level: 'silent' }), serviceVersion: SERVICE_VERSION, cacheMaxAgeSeconds: 3600, ...extra });
   t.after(() => app.close());
   return app;
 }
