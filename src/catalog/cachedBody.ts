@@ -23,16 +23,40 @@ export function jsonBody(value: unknown): CachedBody {
   return digestBody(Buffer.from(JSON.stringify(value)), JSON_TYPE);
 }
 
-/** `{"<key>":[…], …extra}` joined from already serialised entries, so a rebuild never re-stringifies them. */
+/**
+ * `{"<key>":[…], …extra}` joined from already serialised entries, so a rebuild
+ * never re-stringifies them. A push changes one entry of a list that grows
+ * with the catalog, so the refresh must not pay for the whole list: the ETag
+ * is a digest of the entries' own digests (the bytes are a pure function of
+ * them, so it is still a strong validator), and the bytes are joined on first
+ * use and kept for the snapshot's life.
+ */
 export function jsonListBody(key: string, entries: readonly CachedBody[], extra: Record<string, unknown> = {}): CachedBody {
   const extraJson = JSON.stringify(extra).slice(1, -1);
-  const parts: Buffer[] = [Buffer.from(`{${JSON.stringify(key)}:[`)];
+  const head = `{${JSON.stringify(key)}:[`;
+  const tail = extraJson === '' ? ']}' : `],${extraJson}}`;
+  const digest = createHash('sha256').update(head).update('\0').update(tail);
+  for (const entry of entries) digest.update('\0').update(entry.etag);
+  let joined: Buffer | undefined;
+  return {
+    get body(): Buffer {
+      joined ??= joinList(head, entries, tail);
+      return joined;
+    },
+    etag: `"${digest.digest('base64url').slice(0, 22)}"`,
+    contentType: JSON_TYPE,
+  };
+}
+
+function joinList(head: string, entries: readonly CachedBody[], tail: string): Buffer {
+  const parts: Buffer[] = [Buffer.from(head)];
+  const comma = Buffer.from(',');
   entries.forEach((entry, index) => {
-    if (index > 0) parts.push(Buffer.from(','));
+    if (index > 0) parts.push(comma);
     parts.push(entry.body);
   });
-  parts.push(Buffer.from(extraJson === '' ? ']}' : `],${extraJson}}`));
-  return digestBody(Buffer.concat(parts), JSON_TYPE);
+  parts.push(Buffer.from(tail));
+  return Buffer.concat(parts);
 }
 
 /** A file from a branch; git's blob oid already names its exact bytes. */

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { jsonBody, jsonListBody } from '../../src/catalog/cachedBody.js';
+
+test('a list body is the JSON of its entries and extra fields', () => {
+  const entries = [jsonBody({ id: 'a', n: 1 }), jsonBody({ id: 'b', text: 'x,y]}' })];
+  const list = jsonListBody('workers', entries, { total: 2 });
+  assert.deepEqual(JSON.parse(list.body.toString('utf8')), { workers: [{ id: 'a', n: 1 }, { id: 'b', text: 'x,y]}' }], total: 2 });
+  assert.equal(list.contentType, 'application/json; charset=utf-8');
+  assert.deepEqual(JSON.parse(jsonListBody('workers', []).body.toString('utf8')), { workers: [] });
+});
+
+test('a list ETag changes exactly when the bytes change', () => {
+  const a = jsonBody({ id: 'a' });
+  const b = jsonBody({ id: 'b' });
+  const b2 = jsonBody({ id: 'b', version: 2 });
+  const etag = (entries: typeof a[], extra?: Record<string, unknown>) => jsonListBody('workers', entries, extra).etag;
+  assert.equal(etag([a, b]), etag([jsonBody({ id: 'a' }), jsonBody({ id: 'b' })]), 'same bytes, same ETag');
+  assert.notEqual(etag([a, b]), etag([a, b2]), 'one entry changed');
+  assert.notEqual(etag([a, b]), etag([b, a]), 'order changed');
+  assert.notEqual(etag([a, b]), etag([a]), 'entry removed');
+  assert.notEqual(etag([a, b], { total: 2 }), etag([a, b], { total: 3 }), 'extra field changed');
+  assert.notEqual(jsonListBody('workers', [a]).etag, jsonListBody('items', [a]).etag, 'key changed');
+  assert.match(etag([a, b]), /^"[A-Za-z0-9_-]{22}"$/);
+});
+
+test('a list body is joined once and then reused', () => {
+  const list = jsonListBody('workers', [jsonBody({ id: 'a' })]);
+  assert.equal(list.body, list.body);
+});
