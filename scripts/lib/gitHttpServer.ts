@@ -1,4 +1,4 @@
-// startGitHttpServer: a real git smart-HTTP server on 127.0.0.1 for tests.
+// startGitHttpServer: a real git smart-HTTP server on 127.0.0.1 for tests and benchmarks.
 // A small Node HTTP server runs git's own `git http-backend` as a CGI program
 // for every request, so clones, fetches and pushes speak the exact protocol
 // GitHub speaks. Pushes are enabled; it serves every repository under `root`.
@@ -20,6 +20,8 @@ export interface GitHttpServer {
 export interface GitHttpServerOptions {
   /** Folder holding the served repositories (GIT_PROJECT_ROOT). */
   readonly root: string;
+  /** False: drop the Git-Protocol header, so the server speaks only protocol v0/v1 (as old servers do). */
+  readonly protocolV2?: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -34,6 +36,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       res.writeHead(403).end();
       return;
     }
+    if (options.protocolV2 === false) delete req.headers['git-protocol'];
     const child = runBackend(options.root, req, res);
     children.add(child);
     child.on('close', () => children.delete(child));
