@@ -111,3 +111,26 @@ function describe(cause: unknown): string {
   }
   return text.replace(/\/\/[^/@\s]*@/g, '//');
 }
+
+/** The remote answered the git protocol with something we refuse to read. */
+export class GitProtocolError extends Error {
+  readonly code = 'GIT_PROTOCOL_ERROR';
+  readonly data: { readonly url: string; readonly detail: string };
+
+  constructor(url: string, detail: string) {
+    super(`git protocol error from ${url}: ${detail}`);
+    this.name = 'GitProtocolError';
+    this.data = { url, detail };
+  }
+}
+
+export class InvalidPackError extends Error {
+  readonly code = 'INVALID_PACK';
+  readonly data: { readonly detail: string };
+
+  constructor(detail: string) {
+    super(`received an invalid pack: ${detail}`);
+    this.name = 'InvalidPackError';
+    this.data = { detail };
+  }
+}

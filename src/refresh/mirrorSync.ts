@@ -1,13 +1,17 @@
 // MirrorSync: how the refresh engine brings the repository up to date. A
-// mirror fetches from its remote; a local repository is read in place, so
-// syncing it only reads where its refs point now.
+// mirror fetches from its remote — one branch over protocol v2 when the
+// server speaks it (two small requests, whatever the catalog's size), else
+// isomorphic-git's v1 fetch; a local repository is read in place, so syncing
+// it only reads where its refs point now.
 
 import type { HttpClient } from 'isomorphic-git';
 import { fetchMirror, type FetchMirrorOptions } from '../git/fetchMirror.js';
 import { fetchMirrorBranch } from '../git/fetchMirrorBranch.js';
+import { fetchMirrorBranchV2 } from '../git/fetchMirrorBranchV2.js';
 import type { GitLogger } from '../git/gitLogger.js';
 import { readRef } from '../git/readRef.js';
 import type { CatalogRepository } from '../git/types.js';
+import { supportsProtocolV2 } from '../git/uploadPackV2.js';
 import { withGitdirLock } from '../git/withGitdirLock.js';
 
 export interface MirrorSync {
@@ -21,8 +25,20 @@ export function remoteMirrorSync(options: { repo: CatalogRepository; url: string
   const { repo, url, http, logger } = options;
   // A mirror's fs is the GitFs openCatalogRepository was given; CatalogRepository only types the read side.
   const common: FetchMirrorOptions = { url, gitdir: repo.gitdir, fs: repo.fs as FetchMirrorOptions['fs'], http, cache: repo.cache, logger };
+  // Asked once per process; a failed probe is asked again next time.
+  let speaksV2: Promise<boolean> | undefined;
+  const protocolV2 = (): Promise<boolean> => {
+    speaksV2 ??= supportsProtocolV2({ http, url }).catch((error: unknown) => {
+      speaksV2 = undefined;
+      throw error;
+    });
+    return speaksV2;
+  };
   return {
-    branch: (name) => withGitdirLock(repo.gitdir, async () => (await fetchMirrorBranch({ ...common, branch: name })).oid),
+    branch: (name) => withGitdirLock(repo.gitdir, async () => {
+      const fetchBranch = (await protocolV2()) ? fetchMirrorBranchV2 : fetchMirrorBranch;
+      return (await fetchBranch({ ...common, branch: name })).oid;
+    }),
     all: () => withGitdirLock(repo.gitdir, async () => (await fetchMirror(common)).changed),
   };
 }
