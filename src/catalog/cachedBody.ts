@@ -35,8 +35,8 @@ export function jsonListBody(key: string, entries: readonly CachedBody[], extra:
   const extraJson = JSON.stringify(extra).slice(1, -1);
   const head = `{${JSON.stringify(key)}:[`;
   const tail = extraJson === '' ? ']}' : `],${extraJson}}`;
-  const digest = createHash('sha256').update(head).update('\0').update(tail);
-  for (const entry of entries) digest.update('\0').update(entry.etag);
+  // One update of one string: per-entry updates cost more than the hashing itself at 10,000 entries.
+  const digest = createHash('sha256').update([head, tail, ...entries.map((entry) => entry.etag)].join('\0'));
   let joined: Buffer | undefined;
   return {
     get body(): Buffer {
