@@ -14,6 +14,7 @@ export const defaultGitFs: GitFs = nodeFs;
 
 export interface FileStats {
   readonly mode: number;
+  readonly size: number;
   isFile(): boolean;
   isDirectory(): boolean;
   isSymbolicLink(): boolean;

@@ -5,6 +5,7 @@
 // it only reads where its refs point now.
 
 import type { HttpClient } from 'isomorphic-git';
+import { consolidatePacks } from '../git/consolidatePacks.js';
 import { fetchMirror, type FetchMirrorOptions } from '../git/fetchMirror.js';
 import { fetchMirrorBranch } from '../git/fetchMirrorBranch.js';
 import { fetchMirrorBranchV2 } from '../git/fetchMirrorBranchV2.js';
@@ -21,7 +22,17 @@ export interface MirrorSync {
   all(): Promise<boolean>;
 }
 
-export function remoteMirrorSync(options: { repo: CatalogRepository; url: string; http: HttpClient; logger: GitLogger }): MirrorSync {
+export interface RemoteMirrorSyncOptions {
+  readonly repo: CatalogRepository;
+  /** The remote, credentials included if it needs them. */
+  readonly url: string;
+  readonly http: HttpClient;
+  readonly logger: GitLogger;
+  /** Packs kept before the small ones are merged (see consolidatePacks). */
+  readonly maxPacks?: number;
+}
+
+export function remoteMirrorSync(options: RemoteMirrorSyncOptions): MirrorSync {
   const { repo, url, http, logger } = options;
   // A mirror's fs is the GitFs openCatalogRepository was given; CatalogRepository only types the read side.
   const common: FetchMirrorOptions = { url, gitdir: repo.gitdir, fs: repo.fs as FetchMirrorOptions['fs'], http, cache: repo.cache, logger };
@@ -34,12 +45,23 @@ export function remoteMirrorSync(options: { repo: CatalogRepository; url: string
     });
     return speaksV2;
   };
+  // Every fetch may add a pack; merged past the limit while the lock is still held.
+  const keepPacksFew = async (): Promise<void> => {
+    const merged = await consolidatePacks({ fs: common.fs, gitdir: repo.gitdir, cache: repo.cache, maxPacks: options.maxPacks });
+    if (merged > 0) logger.info({ merged }, 'merged the small packs of single-branch fetches into one');
+  };
   return {
     branch: (name) => withGitdirLock(repo.gitdir, async () => {
       const fetchBranch = (await protocolV2()) ? fetchMirrorBranchV2 : fetchMirrorBranch;
-      return (await fetchBranch({ ...common, branch: name })).oid;
+      const { oid } = await fetchBranch({ ...common, branch: name });
+      await keepPacksFew();
+      return oid;
     }),
-    all: () => withGitdirLock(repo.gitdir, async () => (await fetchMirror(common)).changed),
+    all: () => withGitdirLock(repo.gitdir, async () => {
+      const { changed } = await fetchMirror(common);
+      await keepPacksFew();
+      return changed;
+    }),
   };
 }
 
