@@ -109,7 +109,7 @@ export class RefreshEngine implements RefreshRequester {
     const { repo, store, gitUrl, sync, logger } = this.#options;
     const previous = store.current;
     const started = performance.now();
-    let next;
+    let refs;
     if (full !== undefined || previous === undefined) {
       const changed = await sync.all();
       if (!changed && previous !== undefined && branches.size === 0) {
@@ -117,20 +117,24 @@ export class RefreshEngine implements RefreshRequester {
         logger.debug({ askedBy: full }, 'full refresh: the mirror already matched the remote');
         return;
       }
-      next = await buildSnapshot({ repo, gitUrl, previous, now: this.#now });
     } else {
       const tips = new Map<string, string | undefined>();
       for (const branch of branches.keys()) tips.set(branch, await sync.branch(branch));
-      next = await buildSnapshot({ repo, gitUrl, previous, refs: patchRefs(previous, tips), now: this.#now });
+      refs = patchRefs(previous, tips);
     }
+    const synced = performance.now();
+    const next = await buildSnapshot({ repo, gitUrl, previous, refs, now: this.#now });
     store.swap(next);
     this.#lastRefreshAt = this.#now();
+    const done = performance.now();
     logger.info({
       full: full !== undefined,
       branches: [...branches.keys()].slice(0, 20),
       deliveries: [...(full ?? []), ...[...branches.values()].flat()].slice(0, 20),
       workers: next.workers.size,
-      durationMs: Math.round(performance.now() - started),
+      syncMs: Math.round(synced - started),
+      indexMs: Math.round(done - synced),
+      durationMs: Math.round(done - started),
     }, 'catalog refreshed');
   }
 
