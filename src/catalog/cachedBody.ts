@@ -59,6 +59,29 @@ function joinList(head: string, entries: readonly CachedBody[], tail: string): B
   return Buffer.concat(parts);
 }
 
+/**
+ * A body built on first use and kept. Catalog-wide views (the lists, the
+ * problem report) grow with the catalog while a push changes one entry; built
+ * lazily, a refresh costs what changed, and the first request after it pays
+ * for the view once — reading a getter is synchronous, so requests never see
+ * a half-built body.
+ */
+export function lazyBody(build: () => CachedBody): CachedBody {
+  let built: CachedBody | undefined;
+  const get = (): CachedBody => (built ??= build());
+  return {
+    get body() {
+      return get().body;
+    },
+    get etag() {
+      return get().etag;
+    },
+    get contentType() {
+      return get().contentType;
+    },
+  };
+}
+
 /** A file from a branch; git's blob oid already names its exact bytes. */
 export function fileBody(file: BranchFile, contentType: string): CachedBody {
   return { body: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength), etag: `"${file.oid}"`, contentType };

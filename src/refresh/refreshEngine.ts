@@ -7,11 +7,12 @@
 // exponential backoff; it never stops the server.
 
 import { buildSnapshot } from '../catalog/buildSnapshot.js';
+import { patchSnapshot } from '../catalog/patchSnapshot.js';
 import type { CatalogStore } from '../catalog/catalogStore.js';
+import type { CatalogSnapshot } from '../catalog/snapshot.js';
 import type { GitLogger } from '../git/gitLogger.js';
 import type { CatalogRepository } from '../git/types.js';
 import type { MirrorSync } from './mirrorSync.js';
-import { patchRefs } from './patchRefs.js';
 import type { RefreshRequest, RefreshRequester } from './refreshRequest.js';
 
 export interface RefreshEngineOptions {
@@ -109,21 +110,24 @@ export class RefreshEngine implements RefreshRequester {
     const { repo, store, gitUrl, sync, logger } = this.#options;
     const previous = store.current;
     const started = performance.now();
-    let refs;
-    if (full !== undefined || previous === undefined) {
+    // The default branch names HEAD's target; a change to it is re-read whole.
+    const touchesDefault = previous?.defaultBranch !== undefined && branches.has(previous.defaultBranch.name);
+    let rebuild: () => Promise<CatalogSnapshot>;
+    if (full !== undefined || previous === undefined || touchesDefault) {
       const changed = await sync.all();
       if (!changed && previous !== undefined && branches.size === 0) {
         this.#lastRefreshAt = this.#now();
         logger.debug({ askedBy: full }, 'full refresh: the mirror already matched the remote');
         return;
       }
+      rebuild = () => buildSnapshot({ repo, gitUrl, previous, now: this.#now });
     } else {
       const tips = new Map<string, string | undefined>();
       for (const branch of branches.keys()) tips.set(branch, await sync.branch(branch));
-      refs = patchRefs(previous, tips);
+      rebuild = () => patchSnapshot({ repo, gitUrl, previous, tips, now: this.#now });
     }
     const synced = performance.now();
-    const next = await buildSnapshot({ repo, gitUrl, previous, refs, now: this.#now });
+    const next = await rebuild();
     store.swap(next);
     this.#lastRefreshAt = this.#now();
     const done = performance.now();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { jsonBody, jsonListBody } from '../../src/catalog/cachedBody.js';
+import { jsonBody, jsonListBody, lazyBody } from '../../src/catalog/cachedBody.js';
 
 test('a list body is the JSON of its entries and extra fields', () => {
   const entries = [jsonBody({ id: 'a', n: 1 }), jsonBody({ id: 'b', text: 'x,y]}' })];
@@ -27,4 +27,19 @@ test('a list ETag changes exactly when the bytes change', () => {
 test('a list body is joined once and then reused', () => {
   const list = jsonListBody('workers', [jsonBody({ id: 'a' })]);
   assert.equal(list.body, list.body);
+});
+
+test('a lazy body is built on first use, once', () => {
+  let builds = 0;
+  const lazy = lazyBody(() => {
+    builds += 1;
+    return jsonBody({ built: builds });
+  });
+  assert.equal(builds, 0, 'nothing built before use');
+  const etag = lazy.etag;
+  assert.equal(builds, 1);
+  assert.deepEqual(JSON.parse(lazy.body.toString('utf8')), { built: 1 });
+  assert.equal(lazy.etag, etag);
+  assert.equal(lazy.contentType, 'application/json; charset=utf-8');
+  assert.equal(builds, 1, 'built once');
 });
