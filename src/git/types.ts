@@ -50,10 +50,20 @@ export interface TreeEntryInfo {
   readonly oid: string;
 }
 
+/** One entry anywhere in a commit's tree; `path` is `/`-joined from the root. */
+export interface TreeFile extends TreeEntryInfo {
+  /** Bytes, for blobs. */
+  readonly size?: number;
+}
+
 export interface BranchFiles {
   readonly commit: CommitInfo;
   /** Top-level entries of the commit's tree, in tree order. */
   readonly entries: readonly TreeEntryInfo[];
+  /** Every entry of the tree, breadth first, at most MAX_TREE_ENTRIES (readBranchFiles). */
+  readonly tree: readonly TreeFile[];
+  /** True when the tree held more entries than were listed. */
+  readonly treeTruncated: boolean;
   /** Contents of the requested top-level blobs that exist; absent names are simply missing. */
   readonly files: ReadonlyMap<string, Uint8Array>;
 }

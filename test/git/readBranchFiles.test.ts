@@ -74,3 +74,29 @@ test('an unknown commit oid rejects', { timeout: 30_000 }, async (t) => {
 
   await assert.rejects(readBranchFiles(repo, { commitOid: '0'.repeat(40), names: ['PKGBUILD'] }), { code: 'NotFoundError' });
 });
+
+test('lists the whole tree with blob sizes, as native git does', { timeout: 30_000 }, async (t) => {
+  const root = await makeTempDir(t, 'rbee-tree');
+  const sourceDir = path.join(root, 'folders');
+  await writeFolderTree(sourceDir, {
+    ...SMALL_CATALOG,
+    'llm-worker-rbee-cpu/keys/pgp/ABC.asc': 'key\n',
+    'llm-worker-rbee-cpu/LICENSES/MIT.txt': 'x'.repeat(1000),
+  });
+  const gitdir = path.join(root, 'catalog.git');
+  const { branches } = await createRepositoryFromFolders({ sourceDir, gitdir });
+  const branch = branches.find((b) => b.name === 'llm-worker-rbee-cpu')!;
+  const repo = await openCatalogRepository({ source: gitdir, cacheDir: path.join(root, 'cache') });
+  const result = await readBranchFiles(repo, { commitOid: branch.oid, names: ['PKGBUILD'] });
+
+  // `git ls-tree -r -t -l`: every entry, folders included, with blob sizes.
+  const native = (await git(['-C', gitdir, 'ls-tree', '-r', '-t', '-l', branch.oid])).split('\n').filter((line) => line !== '')
+    .map((line) => {
+      const [meta, file] = line.split('\t');
+      const [mode, type, oid, size] = meta!.trim().split(/\s+/);
+      return `${mode} ${type} ${oid} ${size === '-' ? '' : size} ${file}`;
+    }).sort();
+  assert.deepEqual(result.tree.map((e) => `${e.mode} ${e.type} ${e.oid} ${e.size ?? ''} ${e.path}`).sort(), native);
+  assert.equal(result.treeTruncated, false);
+  assert.ok(result.tree.some((e) => e.path === 'keys/pgp/ABC.asc' && e.size === 4));
+});
