@@ -52,7 +52,7 @@ function recordFromFiles(ref: BranchRef, branchFiles: BranchFiles): BranchRecord
   problems.push(
     ...(srcinfoResult?.problems ?? []),
     ...(metadataResult?.problems ?? []),
-    ...validateBranch({ branch: ref.name, texts, srcinfo, metadata }),
+    ...validateBranch({ branch: ref.name, texts, srcinfo, metadata, tree: branchFiles.tree, treeTruncated: branchFiles.treeTruncated }),
   );
   if (hasErrors(problems) || srcinfo === undefined || metadata === undefined) {
     return failed(ref, branchFiles, problems);

@@ -4,6 +4,7 @@
 import type { WorkerMetadata } from '../parse/metadata.js';
 import type { Srcinfo } from '../parse/srcinfo.js';
 import type { Problem } from '../catalog/problem.js';
+import type { TreeFile } from '../git/types.js';
 
 export interface BranchInput {
   /** The branch name, already checked against the worker-id pattern. */
@@ -12,6 +13,10 @@ export interface BranchInput {
   readonly texts: ReadonlyMap<string, string>;
   readonly srcinfo: Srcinfo | undefined;
   readonly metadata: WorkerMetadata | undefined;
+  /** Every file and folder of the branch, with blob sizes; empty when the caller has no tree (a working copy check passes its own). */
+  readonly tree: readonly TreeFile[];
+  /** True when the branch holds more entries than were listed. */
+  readonly treeTruncated: boolean;
 }
 
 export type Rule = (input: BranchInput) => Problem[];
