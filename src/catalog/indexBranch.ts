@@ -17,14 +17,9 @@ export const SERVED_FILES = ['PKGBUILD', '.SRCINFO', 'metadata.json', 'README.md
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function indexBranch(repo: CatalogRepository, ref: BranchRef): Promise<BranchRecord> {
-  if (!isWorkerId(ref.name)) {
-    return failed(ref, undefined, [{
-      code: 'BRANCH_NAME_INVALID',
-      severity: 'error',
-      file: '',
-      message: 'branch names of workers must match ^[a-z0-9][a-z0-9.+_-]*$ and be at most 100 characters',
-    }]);
-  }
+  // Checked before anything is read: a branch that cannot be a worker costs nothing.
+  const badName = branchNameProblem(ref.name);
+  if (badName !== undefined) return failed(ref, undefined, [badName]);
   let branchFiles: BranchFiles;
   try {
     branchFiles = await readBranchFiles(repo, { commitOid: ref.oid, names: SERVED_FILES });
@@ -36,10 +31,13 @@ export async function indexBranch(repo: CatalogRepository, ref: BranchRef): Prom
       message: `the branch tip ${ref.oid} could not be read: ${error instanceof Error ? error.message : String(error)}`,
     }]);
   }
-  return recordFromFiles(ref, branchFiles);
+  return indexBranchFiles(ref, branchFiles);
 }
 
-function recordFromFiles(ref: BranchRef, branchFiles: BranchFiles): BranchRecord {
+/** The record of a branch whose files are already read: from git here, from a working copy in scripts/validate.ts. */
+export function indexBranchFiles(ref: BranchRef, branchFiles: BranchFiles): BranchRecord {
+  const badName = branchNameProblem(ref.name);
+  if (badName !== undefined) return failed(ref, branchFiles, [badName]);
   const { texts, problems } = decodeTexts(branchFiles.files);
 
   const srcinfoText = texts.get('.SRCINFO');
@@ -115,6 +113,16 @@ function decodeTexts(files: ReadonlyMap<string, Uint8Array>): { texts: Map<strin
     }
   }
   return { texts, problems };
+}
+
+function branchNameProblem(name: string): Problem | undefined {
+  if (isWorkerId(name)) return undefined;
+  return {
+    code: 'BRANCH_NAME_INVALID',
+    severity: 'error',
+    file: '',
+    message: 'branch names of workers must match ^[a-z0-9][a-z0-9.+_-]*$ and be at most 100 characters',
+  };
 }
 
 function failed(ref: BranchRef, branchFiles: BranchFiles | undefined, problems: Problem[]): BranchRecord {
