@@ -151,6 +151,10 @@ test('pushes announced by signed webhooks are served by the listening service', 
     const { body } = await getJson<V1Worker>(service, '/v1/workers/llm-worker-rbee-cuda');
     assert.equal(body.commit.oid, good, 'the last good commit is still served');
     assert.ok(body.rejectedNewerCommit?.problems.some((problem) => problem.code.startsWith('METADATA')), JSON.stringify(body.rejectedNewerCommit));
+    const report = await getJson<{ served: boolean; commit: string; rejectedNewerCommit: { oid: string; problems: unknown[] } | null }>(service, '/v1/workers/llm-worker-rbee-cuda/problems');
+    assert.equal(report.body.served, true);
+    assert.equal(report.body.rejectedNewerCommit?.oid, bad);
+    assert.ok((report.body.rejectedNewerCommit?.problems.length ?? 0) > 0);
     const legacy = await fetch(`${service.baseUrl}/workers/llm-worker-rbee-cuda/PKGBUILD`);
     assert.equal(legacy.status, 200);
   });

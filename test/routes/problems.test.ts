@@ -43,3 +43,25 @@ test('a clean catalog reports no unserved branches', async (t) => {
   const report = (await app.inject('/v1/problems')).json() as Report;
   assert.deepEqual(report.branches.filter((entry) => !entry.served), []);
 });
+
+test('GET /v1/workers/:id/problems: one branch, served or not; 404 for no such branch', async (t) => {
+  const { app, snapshot } = await catalogApp(t, { broken: ['broken-pkgbase-mismatch'] });
+  const broken = await app.inject('/v1/workers/broken-pkgbase-mismatch/problems');
+  assert.equal(broken.statusCode, 200);
+  const report = broken.json() as { branch: string; served: boolean; commit: string; problems: { code: string }[]; rejectedNewerCommit: unknown };
+  assert.equal(report.branch, 'broken-pkgbase-mismatch');
+  assert.equal(report.served, false);
+  assert.equal(report.commit, snapshot.branches.get('broken-pkgbase-mismatch')?.oid);
+  assert.deepEqual(report.problems.map((problem) => problem.code), ['SRCINFO_PKGBASE_MISMATCH']);
+  assert.equal(report.rejectedNewerCommit, null);
+
+  const good = await app.inject('/v1/workers/llm-worker-rbee-cpu/problems');
+  assert.deepEqual({ ...(good.json() as object), commit: undefined }, { branch: 'llm-worker-rbee-cpu', served: true, commit: undefined, problems: [], rejectedNewerCommit: null });
+  const again = await app.inject({ url: '/v1/workers/llm-worker-rbee-cpu/problems', headers: { 'if-none-match': good.headers.etag as string } });
+  assert.equal(again.statusCode, 304);
+
+  const missing = await app.inject('/v1/workers/no-such-worker/problems');
+  assert.equal(missing.statusCode, 404);
+  assert.equal((missing.json() as { code: string }).code, 'BRANCH_NOT_FOUND');
+  assert.equal((await app.inject('/v1/workers/Bad..Id/problems')).statusCode, 400);
+});
