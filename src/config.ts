@@ -31,6 +31,12 @@ export interface Config {
   readonly githubRepository: string | undefined;
   /** Seconds between reconcile passes against the remote; 0 = off. */
   readonly pollSeconds: number;
+  /** Commit statuses go to GitHub when a token and GITHUB_REPOSITORY are set. Never logged. */
+  readonly githubToken: string | undefined;
+  /** GitHub's REST API; another for GitHub Enterprise. */
+  readonly githubApiUrl: string;
+  /** Where this service is reachable from outside, without a trailing slash; commit statuses link to it. */
+  readonly publicBaseUrl: string | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -58,6 +64,9 @@ export function loadConfig(env: Environment): Config {
     webhookSecrets: Object.freeze(readWebhookSecrets(env)),
     githubRepository: readGithubRepository(env),
     pollSeconds: readPollSeconds(env),
+    githubToken: present(env, 'GITHUB_TOKEN'),
+    githubApiUrl: readBaseUrl(env, 'GITHUB_API_URL') ?? 'https://api.github.com',
+    publicBaseUrl: readBaseUrl(env, 'PUBLIC_BASE_URL'),
   });
 }
 
@@ -156,6 +165,22 @@ function readWebhookSecrets(env: Environment): string[] {
     throw new ConfigError('WEBHOOK_SECRET_PREVIOUS', 'is for rotation and needs WEBHOOK_SECRET (the new secret) set too');
   }
   return secrets;
+}
+
+/** An http(s) base URL without credentials, query or fragment, returned without a trailing slash. */
+function readBaseUrl(env: Environment, name: string): string | undefined {
+  const raw = present(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(name, 'must be an http(s):// base URL without credentials, query or fragment', redactUrl(raw));
+  }
+  return raw.replace(/\/+$/, '');
 }
 
 function readGithubRepository(env: Environment): string | undefined {

@@ -10,6 +10,8 @@ import { buildSnapshot } from './catalog/buildSnapshot.js';
 import { CatalogStore } from './catalog/catalogStore.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError } from './configError.js';
+import { CommitStatusReporter } from './github/commitStatusReporter.js';
+import { createGithubClient } from './github/githubClient.js';
 import { openConfiguredRepository } from './openConfiguredRepository.js';
 import { DeferredRefreshEngine } from './refresh/deferredRefreshEngine.js';
 import { RefreshEngine } from './refresh/refreshEngine.js';
@@ -81,14 +83,31 @@ async function main(): Promise<void> {
     durationMs: Math.round(performance.now() - started),
   }, `catalog ready: serving ${snapshot.workers.size} workers on http://${config.host}:${config.port}`);
 
-  const engine = new RefreshEngine({ repo, store, gitUrl, sync, logger: logger.child({ component: 'refresh' }) });
+  const statuses = createStatusReporter(config, logger);
+  const engine = new RefreshEngine({
+    repo,
+    store,
+    gitUrl,
+    sync,
+    logger: logger.child({ component: 'refresh' }),
+    onIndexed: statuses === undefined ? undefined : (records) => statuses.report(records),
+  });
   refresh.attach(engine);
   const stopReconcile = startReconcileLoop({ requester: engine, intervalSeconds: config.pollSeconds });
-  shutdownSteps.push(stopReconcile, () => engine.close());
+  shutdownSteps.push(stopReconcile, () => engine.close(), () => statuses?.close());
   logger.info({
     webhooks: config.webhookSecrets.length > 0 ? 'POST /webhooks/github' : 'off (WEBHOOK_SECRET unset)',
     pollSeconds: config.pollSeconds,
+    commitStatuses: statuses === undefined ? 'off (GITHUB_TOKEN or GITHUB_REPOSITORY unset)' : config.githubApiUrl,
   }, 'following the catalog repository');
+}
+
+/** Commit statuses on GitHub, when a token and the repository are configured. */
+function createStatusReporter(config: Config, logger: Logger): CommitStatusReporter | undefined {
+  if (config.githubToken === undefined || config.githubRepository === undefined) return undefined;
+  const log = logger.child({ component: 'github' });
+  const client = createGithubClient({ token: config.githubToken, apiUrl: config.githubApiUrl, logger: log });
+  return new CommitStatusReporter({ client, repository: config.githubRepository, publicBaseUrl: config.publicBaseUrl, logger: log });
 }
 
 async function runInOrder(steps: ReadonlyArray<() => Promise<void> | void>): Promise<void> {

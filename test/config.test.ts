@@ -127,3 +127,24 @@ test('a rejected webhook secret is never echoed', () => {
   assert.ok(!error.message.includes('tooShort123'));
   assert.equal(error.data.value, undefined);
 });
+
+test('GitHub API URL defaults to api.github.com; token and public base URL default to unset', () => {
+  const defaults = loadConfig({ HOME: '/home/rbee' });
+  assert.equal(defaults.githubApiUrl, 'https://api.github.com');
+  assert.equal(defaults.githubToken, undefined);
+  assert.equal(defaults.publicBaseUrl, undefined);
+  const set = loadConfig({ GITHUB_TOKEN: 'ghp_example', GITHUB_API_URL: 'https://ghe.example.com/api/v3/', PUBLIC_BASE_URL: 'https://catalog.rbee.dev/' });
+  assert.equal(set.githubToken, 'ghp_example');
+  assert.equal(set.githubApiUrl, 'https://ghe.example.com/api/v3', 'no trailing slash');
+  assert.equal(set.publicBaseUrl, 'https://catalog.rbee.dev');
+});
+
+test('bad GitHub API and public base URLs stop start-up naming the variable, without credentials', () => {
+  for (const name of ['GITHUB_API_URL', 'PUBLIC_BASE_URL']) {
+    for (const raw of ['ftp://example.com', 'not a url', 'https://example.com/?q=1', 'https://user:hunter2@example.com']) {
+      const error = configErrorOf({ [name]: raw });
+      assert.equal(error.data.variable, name, raw);
+      assert.ok(!error.message.includes('hunter2'), 'credentials are not echoed');
+    }
+  }
+});

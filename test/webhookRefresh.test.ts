@@ -16,6 +16,8 @@ import { test, type TestContext } from 'node:test';
 import { createRepositoryFromFolders } from '../src/git/createRepositoryFromFolders.js';
 import { postDelivery, pushPayload, REPOSITORY, SECRET, sign } from './github/webhookClient.js';
 import { CATALOG_FIXTURES } from './helpers/catalogApp.js';
+import { fixtureVersion } from './helpers/fixtureFiles.js';
+import { startFakeGithub } from './helpers/fakeGithub.js';
 import { startGitHttpServer } from './helpers/gitHttpServer.js';
 import { git } from './helpers/nativeGit.js';
 import { startServer, type ServerProcess } from './helpers/serverProcess.js';
@@ -34,7 +36,7 @@ interface Catalog {
   gitInScratch(args: readonly string[]): Promise<string>;
 }
 
-async function startCatalog(t: TestContext): Promise<Catalog> {
+async function startCatalog(t: TestContext, extraEnv: Record<string, string> = {}): Promise<Catalog> {
   const root = await makeTempDir(t, 'rbee-webhook-e2e');
   const served = path.join(root, 'served');
   await createRepositoryFromFolders({ sourceDir: CATALOG_FIXTURES, gitdir: path.join(served, 'catalog.git'), defaultBranch: 'master' });
@@ -48,6 +50,7 @@ async function startCatalog(t: TestContext): Promise<Catalog> {
     GITHUB_REPOSITORY: REPOSITORY,
     // Webhooks alone: a reconcile pass would hide a delivery that did nothing.
     CATALOG_POLL_SECONDS: '0',
+    ...extraEnv,
   });
   const scratch = path.join(root, 'scratch');
   await git(['clone', '--quiet', url, scratch]);
@@ -100,7 +103,14 @@ async function announcePush(service: ServerProcess, branch: string, extra: Param
 const editReadme = (text: string) => (work: string): void => writeFileSync(path.join(work, 'README.md'), text);
 
 test('pushes announced by signed webhooks are served by the listening service', async (t) => {
-  const { service, push, gitInScratch } = await startCatalog(t);
+  const github = await startFakeGithub(t);
+  const { service, push, gitInScratch } = await startCatalog(t, {
+    GITHUB_TOKEN: 'ghs_e2e_token',
+    GITHUB_API_URL: github.url,
+    PUBLIC_BASE_URL: 'https://catalog.rbee.test',
+  });
+  const statusOf = (sha: string) => github.calls.find((call) => call.path === `/repos/${REPOSITORY}/statuses/${sha}`)?.body;
+  const pushed: Record<string, string> = {};
 
   await t.test('a new commit is served', async () => {
     const before = await servedCommit(service, 'llm-worker-rbee-rocm');
@@ -108,6 +118,7 @@ test('pushes announced by signed webhooks are served by the listening service', 
     assert.notEqual(oid, before);
     await announcePush(service, 'llm-worker-rbee-rocm');
     await waitForCommit(service, 'llm-worker-rbee-rocm', oid);
+    pushed.served = oid;
     const readme = await fetch(`${service.baseUrl}/v1/workers/llm-worker-rbee-rocm/README.md`);
     assert.equal(await readme.text(), '# rocm\n\nA new commit.\n');
   });
@@ -143,6 +154,7 @@ test('pushes announced by signed webhooks are served by the listening service', 
     const good = await servedCommit(service, 'llm-worker-rbee-cuda');
     assert.ok(good);
     const bad = await push('llm-worker-rbee-cuda', (work) => writeFileSync(path.join(work, 'metadata.json'), '{"id": "llm-worker-rbee-cuda",'));
+    pushed.rejected = bad;
     await announcePush(service, 'llm-worker-rbee-cuda');
     await waitFor('the rejected commit is reported', async () => {
       const { body } = await getJson<V1Worker>(service, '/v1/workers/llm-worker-rbee-cuda');
@@ -196,6 +208,20 @@ test('pushes announced by signed webhooks are served by the listening service', 
 
     await announcePush(service, 'sd-worker-rbee-rocm');
     await waitForCommit(service, 'sd-worker-rbee-rocm', pushed);
+  });
+
+  await t.test('each indexed push got a commit status on GitHub', async () => {
+    await waitFor('both statuses are posted', async () => statusOf(pushed.served!) !== undefined && statusOf(pushed.rejected!) !== undefined);
+    assert.deepEqual(statusOf(pushed.served!), {
+      state: 'success',
+      description: `Served as ${fixtureVersion('llm-worker-rbee-rocm')}`,
+      context: 'rbee-catalog/validate',
+      target_url: 'https://catalog.rbee.test/v1/workers/llm-worker-rbee-rocm/problems',
+    });
+    const rejected = statusOf(pushed.rejected!);
+    assert.equal(rejected?.state, 'failure');
+    assert.match(String(rejected?.description), /^Rejected: METADATA_INVALID_JSON \(metadata\.json:1\); still serving /);
+    assert.ok(github.calls.every((call) => call.authorization === 'token ghs_e2e_token'));
   });
 
   await t.test('/health and /ready report the last refresh and no error', async () => {

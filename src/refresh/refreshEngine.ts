@@ -9,6 +9,7 @@
 import { buildSnapshot } from '../catalog/buildSnapshot.js';
 import { patchSnapshot } from '../catalog/patchSnapshot.js';
 import type { CatalogStore } from '../catalog/catalogStore.js';
+import type { BranchRecord } from '../catalog/branchRecord.js';
 import type { CatalogSnapshot } from '../catalog/snapshot.js';
 import type { GitLogger } from '../git/gitLogger.js';
 import type { CatalogRepository } from '../git/types.js';
@@ -22,6 +23,8 @@ export interface RefreshEngineOptions {
   readonly sync: MirrorSync;
   readonly logger: GitLogger;
   readonly retry?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+  /** Told, after each swap, which branch records are new (re-indexed); e.g. to post commit statuses. Never awaited. */
+  readonly onIndexed?: (records: readonly BranchRecord[]) => void;
   readonly now?: () => Date;
 }
 
@@ -131,6 +134,7 @@ export class RefreshEngine implements RefreshRequester {
     store.swap(next);
     this.#lastRefreshAt = this.#now();
     const done = performance.now();
+    this.#announce(previous, next, full !== undefined || touchesDefault ? undefined : branches.keys());
     logger.info({
       full: full !== undefined,
       branches: [...branches.keys()].slice(0, 20),
@@ -140,6 +144,24 @@ export class RefreshEngine implements RefreshRequester {
       indexMs: Math.round(done - synced),
       durationMs: Math.round(done - started),
     }, 'catalog refreshed');
+  }
+
+  /** Passes the re-indexed records to onIndexed; `names` limits the search to the branches a patch touched. */
+  #announce(previous: CatalogSnapshot | undefined, next: CatalogSnapshot, names: Iterable<string> | undefined): void {
+    const { onIndexed, logger } = this.#options;
+    // The first index is the start-up state, not news about a push.
+    if (onIndexed === undefined || previous === undefined) return;
+    const records: BranchRecord[] = [];
+    for (const name of names ?? next.branches.keys()) {
+      const record = next.branches.get(name);
+      if (record !== undefined && record !== previous.branches.get(name)) records.push(record);
+    }
+    if (records.length === 0) return;
+    try {
+      onIndexed(records);
+    } catch (error) {
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'an onIndexed listener failed; the refresh itself succeeded');
+    }
   }
 
   #requeue(full: string[] | undefined, branches: ReadonlyMap<string, string[]>): void {
