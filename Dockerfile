@@ -17,7 +17,10 @@ ENV NODE_ENV=production \
     CATALOG_CACHE_DIR=/var/cache/rbee-worker-catalog
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+# --ignore-scripts: the one install script among the runtime dependencies builds
+# tree-sitter-bash's native binding, which the service never loads (it uses the
+# grammar's wasm through web-tree-sitter), and the slim image has no compiler.
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schemas ./schemas
 COPY fixtures/catalog ./fixtures/catalog
