@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const branch = parsed.values.branch ?? await workingCopyBranch(dir);
-  const record = indexBranchFiles({ name: branch, oid: files.commit.oid }, files);
+  const record = await indexBranchFiles({ name: branch, oid: files.commit.oid }, files);
   const problems = record.problems;
   const served = record.workers.length > 0;
   if (parsed.values.json) {

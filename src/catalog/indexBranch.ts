@@ -5,6 +5,7 @@
 import { readBranchFiles } from '../git/readBranchFiles.js';
 import type { BranchFiles, BranchRef, CatalogRepository } from '../git/types.js';
 import { parseMetadata, type WorkerMetadata } from '../parse/metadata.js';
+import { printSrcinfo } from '../parse/pkgbuildSrcinfo.js';
 import { formatVersion, parseSrcinfo, resolvePackage, type Srcinfo } from '../parse/srcinfo.js';
 import { validateBranch } from '../validate/validateBranch.js';
 import type { BranchFile, BranchRecord, WorkerRecord } from './branchRecord.js';
@@ -35,7 +36,7 @@ export async function indexBranch(repo: CatalogRepository, ref: BranchRef): Prom
 }
 
 /** The record of a branch whose files are already read: from git here, from a working copy in scripts/validate.ts. */
-export function indexBranchFiles(ref: BranchRef, branchFiles: BranchFiles): BranchRecord {
+export async function indexBranchFiles(ref: BranchRef, branchFiles: BranchFiles): Promise<BranchRecord> {
   const badName = branchNameProblem(ref.name);
   if (badName !== undefined) return failed(ref, branchFiles, [badName]);
   const { texts, problems } = decodeTexts(branchFiles.files);
@@ -46,11 +47,13 @@ export function indexBranchFiles(ref: BranchRef, branchFiles: BranchFiles): Bran
   const metadataResult = metadataText === undefined ? undefined : parseMetadata(metadataText);
   const srcinfo = srcinfoResult?.value;
   const metadata = metadataResult?.value;
+  const pkgbuildText = texts.get('PKGBUILD');
+  const pkgbuildSrcinfo = pkgbuildText === undefined ? undefined : await printSrcinfo(pkgbuildText);
 
   problems.push(
     ...(srcinfoResult?.problems ?? []),
     ...(metadataResult?.problems ?? []),
-    ...validateBranch({ branch: ref.name, texts, srcinfo, metadata, tree: branchFiles.tree, treeTruncated: branchFiles.treeTruncated }),
+    ...validateBranch({ branch: ref.name, texts, srcinfo, metadata, tree: branchFiles.tree, treeTruncated: branchFiles.treeTruncated, pkgbuildSrcinfo }),
   );
   if (hasErrors(problems) || srcinfo === undefined || metadata === undefined) {
     return failed(ref, branchFiles, problems);

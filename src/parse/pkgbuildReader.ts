@@ -94,10 +94,10 @@ function statementKind(node: Node): string {
   return kinds[node.type] ?? node.type;
 }
 
+/** The line of the innermost error: an ERROR node can span many good lines before the one it could not read. */
 function firstErrorLine(node: Node): number {
-  if (node.type === 'ERROR' || node.isMissing) return node.startPosition.row + 1;
   for (const child of node.children) {
-    if (child !== null && child.hasError) return firstErrorLine(child);
+    if (child !== null && (child.hasError || child.isMissing)) return firstErrorLine(child);
   }
   return node.startPosition.row + 1;
 }

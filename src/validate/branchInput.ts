@@ -5,6 +5,7 @@ import type { WorkerMetadata } from '../parse/metadata.js';
 import type { Srcinfo } from '../parse/srcinfo.js';
 import type { Problem } from '../catalog/problem.js';
 import type { TreeFile } from '../git/types.js';
+import type { SrcinfoReading } from '../parse/pkgbuildSrcinfo.js';
 
 export interface BranchInput {
   /** The branch name, already checked against the worker-id pattern. */
@@ -17,6 +18,8 @@ export interface BranchInput {
   readonly tree: readonly TreeFile[];
   /** True when the branch holds more entries than were listed. */
   readonly treeTruncated: boolean;
+  /** What the PKGBUILD reader made of the PKGBUILD (absent without one, or when not asked). */
+  readonly pkgbuildSrcinfo?: SrcinfoReading | undefined;
 }
 
 export type Rule = (input: BranchInput) => Problem[];

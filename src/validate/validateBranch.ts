@@ -10,6 +10,7 @@ import { pkgbaseMatchesBranch } from './pkgbaseMatchesBranch.js';
 import { referencedFiles } from './referencedFiles.js';
 import { requiredFiles } from './requiredFiles.js';
 import { sourceSecurity } from './sourceSecurity.js';
+import { srcinfoMatchesPkgbuild } from './srcinfoMatchesPkgbuild.js';
 import { srcinfoNames } from './srcinfoNames.js';
 import { suspiciousPkgbuild } from './suspiciousPkgbuild.js';
 import { treeLayout } from './treeLayout.js';
@@ -25,6 +26,7 @@ const RULES: readonly Rule[] = [
   versionFields,
   fieldLengths,
   checksumCounts,
+  srcinfoMatchesPkgbuild,
   referencedFiles,
   sourceSecurity,
   suspiciousPkgbuild,
