@@ -1,12 +1,15 @@
 // readPkgbuild: what makepkg would learn from sourcing a PKGBUILD, found
 // without running it. Top-level assignments (also `+=`, arrays, several on
-// one line) are evaluated in order; function definitions are noted; anything
-// else at top level — a command, `if`, `case`, `export` — could change the
-// variables in ways only running it shows, so the result is undecidable,
-// naming the construct and its line. Never a guess.
+// one line) are evaluated in order, `if` and `case` are followed when their
+// conditions are decided by known values, and function definitions are
+// noted. Anything else at top level — a command, `export`, a loop, a test of
+// the build machine — could change the variables in ways only running it
+// shows, so the result is undecidable, naming the construct and its line.
+// Never a guess.
 
 import type { Node } from 'web-tree-sitter';
 import { parseBash } from './bashParser.js';
+import { conditionHolds, matchesPattern } from './pkgbuildConditions.js';
 import { arrayWords, scalarWord, Undecidable, type Scope, type Value } from './pkgbuildValues.js';
 
 /** A function the PKGBUILD defines: where, and every variable name assigned anywhere in its body. */
@@ -28,15 +31,7 @@ export async function readPkgbuild(text: string): Promise<PkgbuildReading> {
   const functions = new Map<string, PkgbuildFunction>();
   const scope: Scope = { get: (name) => variables.get(name) };
   try {
-    for (const statement of root.namedChildren) {
-      if (statement === null || statement.type === 'comment') continue;
-      if (statement.type === 'variable_assignment') assign(statement, variables, scope);
-      else if (statement.type === 'variable_assignments') for (const child of statement.namedChildren) assign(child!, variables, scope);
-      else if (statement.type === 'function_definition') {
-        const name = statement.childForFieldName('name');
-        if (name !== null) functions.set(name.text, { line: statement.startPosition.row + 1, assigns: assignedNames(statement) });
-      } else throw new Undecidable(statement, `${statementKind(statement)} at top level runs code: ${JSON.stringify(statement.text.split('\n')[0]!.slice(0, 60))}`);
-    }
+    run(root.namedChildren, { variables, functions, scope });
   } catch (error) {
     if (error instanceof Undecidable) return { kind: 'undecidable', reason: error.message, line: error.line };
     throw error;
@@ -44,6 +39,96 @@ export async function readPkgbuild(text: string): Promise<PkgbuildReading> {
     tree.delete();
   }
   return { kind: 'decided', variables, functions };
+}
+
+interface State {
+  readonly variables: Map<string, Value>;
+  readonly functions: Map<string, PkgbuildFunction>;
+  readonly scope: Scope;
+}
+
+/** Runs statements the way bash would, as far as it can be decided without running anything. */
+function run(statements: ReadonlyArray<Node | null>, state: State): void {
+  for (const statement of statements) {
+    if (statement === null || statement.type === 'comment') continue;
+    switch (statement.type) {
+      case 'variable_assignment':
+        assign(statement, state.variables, state.scope);
+        break;
+      case 'variable_assignments':
+        for (const child of statement.namedChildren) assign(child!, state.variables, state.scope);
+        break;
+      case 'function_definition': {
+        const name = statement.childForFieldName('name');
+        if (name !== null) state.functions.set(name.text, { line: statement.startPosition.row + 1, assigns: assignedNames(statement) });
+        break;
+      }
+      case 'if_statement':
+        runIf(statement, state);
+        break;
+      case 'case_statement':
+        runCase(statement, state);
+        break;
+      default:
+        throw new Undecidable(statement, `${statementKind(statement)} at top level runs code: ${JSON.stringify(statement.text.split('\n')[0]!.slice(0, 60))}`);
+    }
+  }
+}
+
+/** if/elif/else: the first branch whose condition holds runs; conditions are decided or the whole is undecidable. */
+function runIf(node: Node, state: State): void {
+  const branches = [ifClause(node, true)];
+  for (const child of node.children) {
+    if (child?.type === 'elif_clause') branches.push(ifClause(child, true));
+    else if (child?.type === 'else_clause') branches.push(ifClause(child, false));
+  }
+  for (const branch of branches) {
+    if (branch.condition === undefined || conditionHolds(branch.condition, state.scope)) {
+      run(branch.body, state);
+      return;
+    }
+  }
+}
+
+/** A clause's condition (the named node before `then`) and body; an else clause has no condition. */
+function ifClause(clause: Node, hasCondition: boolean): { condition: Node | undefined; body: Node[] } {
+  let condition: Node | undefined;
+  const body: Node[] = [];
+  let inBody = !hasCondition;
+  for (const child of clause.children) {
+    if (child === null || child.type === 'elif_clause' || child.type === 'else_clause') continue;
+    if (child.type === 'then') inBody = true;
+    else if (child.isNamed && inBody) body.push(child);
+    else if (child.isNamed && child.type !== 'comment') {
+      if (condition !== undefined) throw new Undecidable(child, `a condition of several commands: ${JSON.stringify(child.text.slice(0, 60))}`);
+      condition = child;
+    }
+  }
+  return { condition, body };
+}
+
+/** case: the first item with a matching pattern runs; `;&` and `;;&` fall through, which is not decided. */
+function runCase(node: Node, state: State): void {
+  const subjectNode = node.namedChildren.find((child) => child !== null && child.type !== 'case_item' && child.type !== 'comment');
+  if (subjectNode === undefined || subjectNode === null) throw new Undecidable(node, 'a case without a subject');
+  const subject = scalarWord(subjectNode, state.scope);
+  for (const item of node.namedChildren) {
+    if (item?.type !== 'case_item') continue;
+    const patterns: Node[] = [];
+    const body: Node[] = [];
+    let inBody = false;
+    for (const child of item.children) {
+      if (child === null) continue;
+      if (child.type === ')') inBody = true;
+      else if (child.type === ';&' || child.type === ';;&') throw new Undecidable(child, `case fall-through (${child.type})`);
+      else if (child.isNamed && !inBody) patterns.push(child);
+      else if (child.isNamed) body.push(child);
+    }
+    if (patterns.some((pattern) => matchesPattern(subject, pattern, item))) {
+      run(body, state);
+      return;
+    }
+  }
 }
 
 function assign(node: Node, variables: Map<string, Value>, scope: Scope): void {

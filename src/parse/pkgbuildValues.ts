@@ -128,6 +128,8 @@ function unescapeDoubleQuoted(literal: string): string {
 }
 
 function isWholeArray(node: Node): boolean {
+  // ${#a[@]} is a count: one word.
+  if (node.children[1]?.type === '#') return false;
   const subscript = node.namedChildren.find((child) => child?.type === 'subscript');
   const index = subscript?.namedChildren[1]?.text;
   return node.namedChildren.length === 1 && (index === '@' || index === '*');

@@ -26,22 +26,38 @@ if (problem === undefined) {
 }
 
 test('the corpus is large enough to mean something', () => {
-  assert.ok(folders.length >= 29, `${folders.length} PKGBUILDs`);
+  assert.ok(folders.length >= 55, `${folders.length} PKGBUILDs`);
 });
 
+const realWorld = folders.filter((name) => !name.startsWith('undecidable-'));
+const decided = new Set<string>();
+
 for (const name of folders) {
-  test(`${name}: ${name.startsWith('undecidable-') ? 'undecidable' : 'identical to makepkg'}`, async (t) => {
+  test(`${name}: ${name.startsWith('undecidable-') ? 'undecidable' : 'identical to makepkg when decided'}`, async (t) => {
     const reading = await printSrcinfo(readFileSync(path.join(CORPUS, name, 'PKGBUILD'), 'utf8'));
     if (name.startsWith('undecidable-')) {
       assert.equal(reading.kind, 'undecidable', JSON.stringify(reading));
       return;
     }
-    assert.equal(reading.kind, 'decided', JSON.stringify(reading));
+    // The reader may refuse what makepkg accepts (that counts against the rate
+    // below), but never answer differently.
+    if (reading.kind === 'syntax') assert.fail(`tree-sitter-bash cannot read line ${reading.line}`);
+    if (reading.kind === 'undecidable') {
+      t.diagnostic(`not decided: ${reading.reason} (line ${reading.line})`);
+      return;
+    }
+    decided.add(name);
     if (problem !== undefined) {
       if (process.env.CI) assert.fail(`makepkg oracle cannot run in CI: ${problem}`);
       t.skip(MAKEPKG_SKIP_MESSAGE);
       return;
     }
-    if (reading.kind === 'decided') assert.equal(reading.srcinfo, await oracle.get(name));
+    assert.equal(reading.srcinfo, await oracle.get(name));
   });
 }
+
+test('at least 90% of the real-world PKGBUILDs are decided', () => {
+  const rate = decided.size / realWorld.length;
+  const undecided = realWorld.filter((name) => !decided.has(name));
+  assert.ok(rate >= 0.9, `${decided.size}/${realWorld.length} decided; not: ${undecided.join(', ')}`);
+});
