@@ -9,13 +9,21 @@
 
 import type { Node } from 'web-tree-sitter';
 import { parseBash } from './bashParser.js';
+import { isPackageAttribute } from './pkgbuildAttributes.js';
 import { conditionHolds, matchesPattern } from './pkgbuildConditions.js';
 import { arrayWords, scalarWord, Undecidable, type Scope, type Value } from './pkgbuildValues.js';
 
-/** A function the PKGBUILD defines: where, and every variable name assigned anywhere in its body. */
+/** A package attribute set inside a package function, evaluated as makepkg does (see attributeAssignments). */
+export interface FunctionAttribute {
+  readonly name: string;
+  readonly append: boolean;
+  readonly value: Value;
+}
+
+/** A function the PKGBUILD defines: where, and (for package functions) the attributes it sets, in order. */
 export interface PkgbuildFunction {
   readonly line: number;
-  readonly assigns: ReadonlySet<string>;
+  readonly attributes: readonly FunctionAttribute[];
 }
 
 export type PkgbuildReading =
@@ -30,8 +38,14 @@ export async function readPkgbuild(text: string): Promise<PkgbuildReading> {
   const variables = new Map<string, Value>();
   const functions = new Map<string, PkgbuildFunction>();
   const scope: Scope = { get: (name) => variables.get(name) };
+  const definitions = new Map<string, Node>();
   try {
-    run(root.namedChildren, { variables, functions, scope });
+    run(root.namedChildren, { variables, functions: definitions, scope });
+    // makepkg reads package functions after sourcing the whole file, with the final values.
+    for (const [name, node] of definitions) {
+      const isPackage = name === 'package' || name.startsWith('package_');
+      functions.set(name, { line: node.startPosition.row + 1, attributes: isPackage ? attributeAssignments(node, scope) : [] });
+    }
   } catch (error) {
     if (error instanceof Undecidable) return { kind: 'undecidable', reason: error.message, line: error.line };
     throw error;
@@ -43,7 +57,8 @@ export async function readPkgbuild(text: string): Promise<PkgbuildReading> {
 
 interface State {
   readonly variables: Map<string, Value>;
-  readonly functions: Map<string, PkgbuildFunction>;
+  /** Function definitions by name; a later definition replaces an earlier one, as in bash. */
+  readonly functions: Map<string, Node>;
   readonly scope: Scope;
 }
 
@@ -60,7 +75,7 @@ function run(statements: ReadonlyArray<Node | null>, state: State): void {
         break;
       case 'function_definition': {
         const name = statement.childForFieldName('name');
-        if (name !== null) state.functions.set(name.text, { line: statement.startPosition.row + 1, assigns: assignedNames(statement) });
+        if (name !== null) state.functions.set(name.text, statement);
         break;
       }
       case 'if_statement':
@@ -152,13 +167,34 @@ function assign(node: Node, variables: Map<string, Value>, scope: Scope): void {
   }
 }
 
-function assignedNames(node: Node): Set<string> {
-  const names = new Set<string>();
-  for (const assignment of node.descendantsOfType('variable_assignment')) {
+/** Where an assignment is a statement of its own (what makepkg's line grep finds). */
+const STATEMENT_PARENTS: ReadonlySet<string> = new Set(['compound_statement', 'variable_assignments', 'if_statement', 'elif_clause', 'else_clause', 'case_item', 'do_group']);
+
+/**
+ * makepkg greps a package function's text for lines that assign a package
+ * attribute and evals just those lines, in order, wherever they sit (inside
+ * an if, a loop, after a return): so every such assignment counts, and its
+ * value is read with the global variables only. `local`/`declare` lines
+ * and assignments inside command lists are left undecidable rather than
+ * mimicked.
+ */
+function attributeAssignments(fn: Node, scope: Scope): FunctionAttribute[] {
+  const attributes: FunctionAttribute[] = [];
+  for (const assignment of fn.descendantsOfType('variable_assignment')) {
     const name = assignment?.namedChildren[0];
-    if (name?.type === 'variable_name') names.add(name.text);
+    if (assignment === null || name?.type !== 'variable_name' || !isPackageAttribute(name.text)) continue;
+    if (!STATEMENT_PARENTS.has(assignment.parent?.type ?? '')) {
+      // e.g. `local depends=…`, `declare …`, `x && depends=…`: makepkg's grep reads these differently.
+      throw new Undecidable(assignment, `${name.text} set in ${JSON.stringify(assignment.parent?.text.split('\n')[0]?.slice(0, 60))} inside a package function`);
+    }
+    const append = assignment.children.some((child) => child?.type === '+=');
+    const valueNode = assignment.namedChildren[1] ?? null;
+    const value: Value = valueNode === null ? ''
+      : valueNode.type === 'array' ? valueNode.namedChildren.filter((child) => child !== null && child.type !== 'comment').flatMap((child) => arrayWords(child!, scope))
+      : scalarWord(valueNode, scope);
+    attributes.push({ name: name.text, append, value });
   }
-  return names;
+  return attributes;
 }
 
 function statementKind(node: Node): string {

@@ -6,6 +6,8 @@
 // follow srcinfo.sh and util/pkgbuild.sh of pacman 6.0.2.
 
 import { readPkgbuild } from './pkgbuildReader.js';
+import { ARCH_MULTI, GLOBAL_MULTI, GLOBAL_SINGLE, PACKAGE_MULTI, PACKAGE_SINGLE } from './pkgbuildAttributes.js';
+import type { FunctionAttribute, PkgbuildFunction } from './pkgbuildReader.js';
 import type { Value } from './pkgbuildValues.js';
 
 export type SrcinfoReading =
@@ -13,29 +15,12 @@ export type SrcinfoReading =
   | { readonly kind: 'undecidable'; readonly reason: string; readonly line: number }
   | { readonly kind: 'syntax'; readonly line: number };
 
-const HASH_SUMS = ['ck', 'md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'b2'].map((algo) => `${algo}sums`);
-const GLOBAL_SINGLE = ['pkgdesc', 'pkgver', 'pkgrel', 'epoch', 'url', 'install', 'changelog'];
-const GLOBAL_MULTI = ['arch', 'groups', 'license', 'checkdepends', 'makedepends', 'depends', 'optdepends', 'provides', 'conflicts', 'replaces', 'noextract', 'options', 'backup', 'source', 'validpgpkeys', ...HASH_SUMS];
-const PACKAGE_SINGLE = ['pkgdesc', 'url', 'install', 'changelog'];
-const PACKAGE_MULTI = ['arch', 'groups', 'license', 'checkdepends', 'depends', 'optdepends', 'provides', 'conflicts', 'replaces', 'options', 'backup'];
-const ARCH_MULTI = ['source', 'provides', 'conflicts', 'depends', 'replaces', 'optdepends', 'makedepends', 'checkdepends', ...HASH_SUMS];
-
 export async function printSrcinfo(pkgbuild: string): Promise<SrcinfoReading> {
   const reading = await readPkgbuild(pkgbuild);
   if (reading.kind !== 'decided') return reading;
   const { variables, functions } = reading;
   const pkgnames = asList(variables.get('pkgname'));
   if (pkgnames.length === 0 || pkgnames.every((name) => name === '')) return { kind: 'undecidable', reason: 'pkgname is not set: makepkg would refuse this PKGBUILD', line: 1 };
-
-  // A package function that assigns attributes adds keys to its section (makepkg greps its body): not decided yet.
-  const attributeNames = new Set([...PACKAGE_SINGLE, ...PACKAGE_MULTI]);
-  for (const name of [...pkgnames.map((pkg) => `package_${pkg}`), 'package']) {
-    const fn = functions.get(name);
-    const assigned = fn === undefined ? undefined : [...fn.assigns].find((variable) => attributeNames.has(variable.replace(/_[^_]+$/, '')) || attributeNames.has(variable));
-    if (fn !== undefined && assigned !== undefined) {
-      return { kind: 'undecidable', reason: `${name}() sets ${assigned}: package-specific attributes are not read yet`, line: fn.line };
-    }
-  }
 
   const lines: string[] = [`pkgbase = ${scalar(variables.get('pkgbase')) || pkgnames[0]}`];
   for (const key of GLOBAL_SINGLE) {
@@ -47,8 +32,47 @@ export async function printSrcinfo(pkgbuild: string): Promise<SrcinfoReading> {
     if (arch === 'any') continue;
     for (const key of ARCH_MULTI) for (const value of asList(variables.get(`${key}_${arch}`))) lines.push(attribute(`${key}_${arch}`, value));
   }
-  for (const name of pkgnames) lines.push('', `pkgname = ${name}`);
+  for (const name of pkgnames) {
+    lines.push('', `pkgname = ${name}`);
+    // grep_function: package_NAME, or package when there is none.
+    const fn = functions.get(`package_${name}`) ?? functions.get('package');
+    lines.push(...packageSection(variables, fn));
+  }
   return { kind: 'decided', srcinfo: `${lines.join('\n')}\n` };
+}
+
+/**
+ * A package section holds only the keys its package function sets
+ * (get_pkgbuild_attribute succeeds only then), each starting from the global
+ * value (so `+=` appends to it); a key set to nothing is written as `key = `.
+ */
+function packageSection(globals: ReadonlyMap<string, Value>, fn: PkgbuildFunction | undefined): string[] {
+  const set = new Map<string, Value>();
+  for (const attribute of fn?.attributes ?? []) set.set(attribute.name, applied(set.get(attribute.name) ?? globals.get(attribute.name), attribute));
+  const lines: string[] = [];
+  const write = (key: string, multi: boolean): void => {
+    const value = set.get(key);
+    if (value === undefined) return;
+    const values = multi ? asList(value) : [scalar(value)];
+    // printf with no arguments still prints its format once: an emptied key shows as `key = `.
+    if (values.length === 0) lines.push(`\t${key} = `);
+    else for (const item of values) lines.push(attribute(key, item));
+  };
+  for (const key of PACKAGE_SINGLE) write(key, false);
+  for (const key of PACKAGE_MULTI) write(key, true);
+  const arches = asList(set.get('arch') ?? globals.get('arch'));
+  for (const arch of arches) {
+    if (arch === 'any') continue;
+    for (const key of ARCH_MULTI) write(`${key}_${arch}`, true);
+  }
+  return lines;
+}
+
+/** One eval'd line: `key=value` replaces, `key+=value` appends (to the global value, at first). */
+function applied(before: Value | undefined, attribute: FunctionAttribute): Value {
+  if (!attribute.append || before === undefined) return attribute.value;
+  if (typeof attribute.value === 'string') return typeof before === 'string' ? before + attribute.value : [`${before[0] ?? ''}${attribute.value}`, ...before.slice(1)];
+  return [...asList(before), ...attribute.value];
 }
 
 /** `${!attr}`: a scalar, or an array's first element. */
