@@ -38,13 +38,9 @@ export async function fetchMirrorBranch(options: FetchMirrorBranchOptions): Prom
     await recoverInterruptedBranchFetch({ fs, gitdir, logger });
     const remote = await readRemoteState({ http, url });
     const remoteOid = remote.branches.get(branch);
-    const localOid = await readRef({ fs, gitdir, ref });
-    if (remoteOid === localOid) return { oid: remoteOid, changed: false };
-    if (remoteOid === undefined) {
-      await deleteRef({ fs, gitdir, ref });
-      logger.info({ branch }, 'branch deleted on the remote; removed it from the mirror');
-      return { oid: undefined, changed: true };
-    }
+    const plan = await planBranchFetch({ fs, gitdir, ref, branch, remoteOid, logger });
+    if ('done' in plan) return plan.done;
+    const localOid = plan.have;
 
     const files = writableTypedFs(fs);
     const marker = path.join(gitdir, BRANCH_FETCH_IN_PROGRESS_FILE);
@@ -63,6 +59,30 @@ export async function fetchMirrorBranch(options: FetchMirrorBranchOptions): Prom
   } catch (error) {
     throw new MirrorFetchError({ url: redactUrl(url), gitdir, cause: error });
   }
+}
+
+/** A branch fetch that is already settled (`done`), or the tip to fetch and the one the mirror has. */
+export type BranchFetchPlan =
+  | { readonly done: FetchMirrorBranchResult }
+  | { readonly want: string; readonly have: string | undefined };
+
+/**
+ * What a single-branch fetch must do: nothing when the mirror already has
+ * the remote's tip; remove the remote-tracking ref of a branch gone from the
+ * remote; else fetch `want` on top of `have`.
+ */
+export async function planBranchFetch(options: {
+  fs: GitFs; gitdir: string; ref: string; branch: string; remoteOid: string | undefined; logger: GitLogger;
+}): Promise<BranchFetchPlan> {
+  const { fs, gitdir, ref, branch, remoteOid, logger } = options;
+  const localOid = await readRef({ fs, gitdir, ref });
+  if (remoteOid === localOid) return { done: { oid: remoteOid, changed: false } };
+  if (remoteOid === undefined) {
+    await deleteRef({ fs, gitdir, ref });
+    logger.info({ branch }, 'branch deleted on the remote; removed it from the mirror');
+    return { done: { oid: undefined, changed: true } };
+  }
+  return { want: remoteOid, have: localOid };
 }
 
 /** Puts back the one ref an interrupted single-branch fetch may have moved. */

@@ -6,11 +6,10 @@
 // as it was — no crash marker is needed, unlike isomorphic-git's fetch,
 // which writes refs before the objects they name.
 
-import { deleteRef, readCommit, writeRef } from 'isomorphic-git';
+import { readCommit, writeRef } from 'isomorphic-git';
 import { MirrorFetchError } from './errors.js';
 import type { FetchMirrorBranchOptions, FetchMirrorBranchResult } from './fetchMirrorBranch.js';
-import { recoverInterruptedBranchFetch } from './fetchMirrorBranch.js';
-import { readRef } from './readRef.js';
+import { recoverInterruptedBranchFetch, planBranchFetch } from './fetchMirrorBranch.js';
 import { redactUrl } from './redactUrl.js';
 import { storePack } from './storePack.js';
 import { fetchPackV2, lsRefsV2 } from './uploadPackV2.js';
@@ -26,20 +25,16 @@ export async function fetchMirrorBranchV2(options: FetchMirrorBranchOptions): Pr
     const remoteRef = `refs/heads/${branch}`;
     // ref-prefix matches by prefix: `a` also lists `a-b`, so the exact name is picked out.
     const remoteOid = (await lsRefsV2({ http, url, prefixes: [remoteRef] })).get(remoteRef);
-    const localOid = await readRef({ fs, gitdir, ref });
-    if (remoteOid === localOid) return { oid: remoteOid, changed: false };
-    if (remoteOid === undefined) {
-      await deleteRef({ fs, gitdir, ref });
-      logger.info({ branch }, 'branch deleted on the remote; removed it from the mirror');
-      return { oid: undefined, changed: true };
-    }
-    const pack = await fetchPackV2({ http, url, want: remoteOid, haves: localOid === undefined ? [] : [localOid] });
+    const plan = await planBranchFetch({ fs, gitdir, ref, branch, remoteOid, logger });
+    if ('done' in plan) return plan.done;
+    const { want, have } = plan;
+    const pack = await fetchPackV2({ http, url, want, haves: have === undefined ? [] : [have] });
     const objects = await storePack({ fs, gitdir, pack, cache });
     // Proves the tip arrived (or was already here, after a rewind) before anything points at it.
-    await readCommit({ fs, gitdir, oid: remoteOid, cache });
-    await writeRef({ fs, gitdir, ref, value: remoteOid, force: true });
-    logger.info({ branch, from: localOid, to: remoteOid, objects }, 'fetched one branch into the mirror (protocol v2)');
-    return { oid: remoteOid, changed: true };
+    await readCommit({ fs, gitdir, oid: want, cache });
+    await writeRef({ fs, gitdir, ref, value: want, force: true });
+    logger.info({ branch, from: have, to: want, objects }, 'fetched one branch into the mirror (protocol v2)');
+    return { oid: want, changed: true };
   } catch (error) {
     throw new MirrorFetchError({ url: redactUrl(url), gitdir, cause: error });
   }

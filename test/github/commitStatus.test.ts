@@ -28,6 +28,17 @@ function recordingLogger(): GitLogger & { lines: string[] } {
   return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
+/** A reporter for rbee/catalog through the real client, pointed at `apiUrl`. */
+function reporterFor(apiUrl: string, logger: GitLogger, options: { token: string; waitUnitMs: number; retries?: number; publicBaseUrl: string | undefined }): CommitStatusReporter {
+  const { token, waitUnitMs, retries, publicBaseUrl } = options;
+  return new CommitStatusReporter({
+    client: createGithubClient({ token, apiUrl, logger, waitUnitMs, ...(retries === undefined ? {} : { retries }) }),
+    repository: 'rbee/catalog',
+    publicBaseUrl,
+    logger,
+  });
+}
+
 test('served, rejected, rejected-newer and unreadable commits get success, failure, failure and error', async (t) => {
   const branches = await fixtureRecords(t);
   const good = branches.get('llm-worker-rbee-cpu')!;
@@ -66,12 +77,7 @@ test('the reporter posts to /repos/:owner/:repo/statuses/:sha with the token, on
   const github = await startFakeGithub(t);
   const branches = await fixtureRecords(t);
   const logger = recordingLogger();
-  const reporter = new CommitStatusReporter({
-    client: createGithubClient({ token: 'ghs_test_token', apiUrl: github.url, logger, waitUnitMs: 1 }),
-    repository: 'rbee/catalog',
-    publicBaseUrl: BASE,
-    logger,
-  });
+  const reporter = reporterFor(github.url, logger, { token: 'ghs_test_token', waitUnitMs: 1, publicBaseUrl: BASE });
   const records = [branches.get('llm-worker-rbee-cpu')!, branches.get('broken-bad-metadata')!];
   reporter.report(records);
   reporter.report(records);
@@ -96,12 +102,7 @@ test('server errors are retried; a secondary rate limit is waited out', async (t
   const github = await startFakeGithub(t, (index) => script[index]);
   const branches = await fixtureRecords(t);
   const logger = recordingLogger();
-  const reporter = new CommitStatusReporter({
-    client: createGithubClient({ token: 't', apiUrl: github.url, logger, waitUnitMs: 1 }),
-    repository: 'rbee/catalog',
-    publicBaseUrl: undefined,
-    logger,
-  });
+  const reporter = reporterFor(github.url, logger, { token: 't', waitUnitMs: 1, publicBaseUrl: undefined });
   reporter.report([branches.get('llm-worker-rbee-cpu')!]);
   await reporter.idle();
   assert.equal(github.calls.length, 3, 'two failures, then the status');
@@ -116,12 +117,7 @@ test('GitHub unreachable: the reporter logs, gives up, and never throws', async 
   const branches = await fixtureRecords(t);
   const logger = recordingLogger();
   const port = await freePort();
-  const reporter = new CommitStatusReporter({
-    client: createGithubClient({ token: 't', apiUrl: `http://127.0.0.1:${port}`, logger, waitUnitMs: 1, retries: 1 }),
-    repository: 'rbee/catalog',
-    publicBaseUrl: undefined,
-    logger,
-  });
+  const reporter = reporterFor(`http://127.0.0.1:${port}`, logger, { token: 't', waitUnitMs: 1, retries: 1, publicBaseUrl: undefined });
   assert.doesNotThrow(() => reporter.report([branches.get('llm-worker-rbee-cpu')!]));
   await reporter.idle();
   assert.ok(logger.lines.some((line) => line.startsWith('error could not post a commit status')), logger.lines.join('\n'));
@@ -132,12 +128,7 @@ test('close() drops what is queued and does not wait out GitHub’s back-off', a
   const branches = await fixtureRecords(t);
   const logger = recordingLogger();
   // One unit of retry-after is a full second here, as in production.
-  const reporter = new CommitStatusReporter({
-    client: createGithubClient({ token: 't', apiUrl: github.url, logger, waitUnitMs: 1000 }),
-    repository: 'rbee/catalog',
-    publicBaseUrl: undefined,
-    logger,
-  });
+  const reporter = reporterFor(github.url, logger, { token: 't', waitUnitMs: 1000, publicBaseUrl: undefined });
   reporter.report([branches.get('llm-worker-rbee-cpu')!, branches.get('llm-worker-rbee-cuda')!, branches.get('sd-worker-rbee-cpu')!]);
   await new Promise((resolve) => setTimeout(resolve, 200));
   const started = Date.now();
