@@ -44,6 +44,10 @@ function joinParts(node: Node, scope: Scope, split: boolean): string[] {
       return [literalWord(node, split)];
     case 'raw_string':
       return [node.text.slice(1, -1)];
+    // tree-sitter-bash reads a bare name in an operand (`${v/#/rbee-}`) as a
+    // variable_name; outside $ or ${} it is plain text.
+    case 'variable_name':
+      return [literalWord(node, split)];
     case 'string':
       return doubleQuoted(node, scope, split);
     case 'simple_expansion':
@@ -93,33 +97,37 @@ function literalWord(node: Node, split: boolean): string {
 
 function doubleQuoted(node: Node, scope: Scope, split: boolean): string[] {
   const children = node.namedChildren.filter((child) => child !== null);
-  // "${a[@]}" alone: one word per element in an array, the elements joined by spaces elsewhere.
-  if (children.length === 1 && children[0]!.type === 'expansion' && isWholeArray(children[0]!)) {
-    const value = expansion(children[0]!, scope);
-    const words = typeof value === 'string' ? [value] : [...value];
-    return split ? words : [words.join(' ')];
-  }
   // tree-sitter leaves some literal text (a newline, for one) outside any
   // child, so the word is rebuilt from the source: literal runs between the
-  // children, and each child's value.
+  // children, and each child's value. One "${a[@]}" in an array element
+  // makes one word per element, the text before it joined to the first and
+  // the text after it to the last, as bash does.
   const source = node.text;
   const base = node.startIndex;
-  let text = '';
+  const words: string[] = [''];
+  let sawArray = false;
   let at = 1; // after the opening quote
+  const add = (text: string): void => {
+    words[words.length - 1] += text;
+  };
   for (const child of children) {
-    text += unescapeDoubleQuoted(source.slice(at, child.startIndex - base));
-    if (child.type === 'string_content') text += unescapeDoubleQuoted(child.text);
+    add(unescapeDoubleQuoted(source.slice(at, child.startIndex - base)));
+    if (child.type === 'string_content') add(unescapeDoubleQuoted(child.text));
     else if (child.type === 'simple_expansion' || child.type === 'expansion') {
-      if (child.type === 'expansion' && isWholeArray(child) && children.length > 1) {
-        throw new Undecidable(child, `${child.text} inside a longer quoted word`);
-      }
       const value = child.type === 'simple_expansion' ? simpleExpansion(child, scope) : expansion(child, scope);
-      text += typeof value === 'string' ? value : value.join(' ');
+      if (typeof value !== 'string' && split && child.type === 'expansion' && isWholeArray(child)) {
+        if (sawArray) throw new Undecidable(child, `two \${…[@]} in one quoted word`);
+        sawArray = true;
+        if (value.length > 0) {
+          add(value[0]!);
+          words.push(...value.slice(1));
+        }
+      } else add(typeof value === 'string' ? value : value.join(' '));
     } else throw new Undecidable(child, `${describe(child)} cannot be evaluated without running it`);
     at = child.endIndex - base;
   }
-  text += unescapeDoubleQuoted(source.slice(at, source.length - 1));
-  return [text];
+  add(unescapeDoubleQuoted(source.slice(at, source.length - 1)));
+  return words;
 }
 
 /** Inside double quotes a backslash escapes only $ ` " \ and a newline. */
@@ -130,9 +138,10 @@ function unescapeDoubleQuoted(literal: string): string {
 function isWholeArray(node: Node): boolean {
   // ${#a[@]} is a count: one word.
   if (node.children[1]?.type === '#') return false;
-  const subscript = node.namedChildren.find((child) => child?.type === 'subscript');
-  const index = subscript?.namedChildren[1]?.text;
-  return node.namedChildren.length === 1 && (index === '@' || index === '*');
+  // ${a[@]} and ${a[@]<operator>…}: one word per element (the operator applies to each).
+  const subscript = node.children[1];
+  const index = subscript?.type === 'subscript' ? subscript.namedChildren[1]?.text : undefined;
+  return index === '@' || index === '*';
 }
 
 function simpleExpansion(node: Node, scope: Scope): Value {
@@ -184,10 +193,15 @@ function expansion(node: Node, scope: Scope): Value {
       const pattern = globToRegExp(operand, node);
       return each((text) => trim(text, pattern, operator));
     }
-    case '/': case '//': {
-      const pattern = globToRegExp(operand, node);
-      const replacement = rest[2]?.type === '/' ? operandWord(rest.slice(3), scope, node) : '';
-      if (rest[2] !== undefined && rest[2].type !== '/') return undecidable(node);
+    case '/': case '//': case '/#': case '/%': {
+      // ${v/p/r}: the pattern may be empty (`${v/%/r}`), the `/r` part absent.
+      const hasPattern = rest[1] !== undefined && rest[1].type !== '/';
+      const separator = hasPattern ? 2 : 1;
+      if (rest[separator] !== undefined && rest[separator]!.type !== '/') return undecidable(node);
+      const pattern = hasPattern ? globToRegExp(rest[1], node) : '';
+      const replacement = rest[separator] === undefined ? '' : operandWord(rest.slice(separator + 1), scope, node);
+      if (operator === '/#') return each((text) => (pattern === '' ? replacement + text : anchoredReplace(text, pattern, replacement, 'start')));
+      if (operator === '/%') return each((text) => (pattern === '' ? text + replacement : anchoredReplace(text, pattern, replacement, 'end')));
       return each((text) => replace(text, pattern, replacement, operator === '//'));
     }
     case ':': {
@@ -266,6 +280,18 @@ function trim(text: string, pattern: string, operator: string): string {
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, index) => from + index);
+}
+
+/** `${v/#p/r}` and `${v/%p/r}`: the longest match anchored at the start or the end, replaced. */
+function anchoredReplace(text: string, pattern: string, replacement: string, anchor: 'start' | 'end'): string {
+  const chars = [...text];
+  const matches = (candidate: string): boolean => new RegExp(`^(?:${pattern})$`).test(candidate);
+  for (let length = chars.length; length > 0; length -= 1) {
+    const part = anchor === 'start' ? chars.slice(0, length).join('') : chars.slice(chars.length - length).join('');
+    if (!matches(part)) continue;
+    return anchor === 'start' ? replacement + chars.slice(length).join('') : chars.slice(0, chars.length - length).join('') + replacement;
+  }
+  return text;
 }
 
 /** `${v/p/r}` and `${v//p/r}`: the longest match at the leftmost position, replaced once or everywhere. */
