@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { fetch, writeRef, type HttpClient } from 'isomorphic-git';
 import { MirrorFetchError } from './errors.js';
-import { isNotFound, writableTypedFs, type GitFs } from './gitFs.js';
+import { writableTypedFs, type GitFs } from './gitFs.js';
 import type { GitLogger } from './gitLogger.js';
 import { readRawRefs } from './readRawRefs.js';
 import { readRemoteState, type RemoteState } from './readRemoteState.js';
@@ -89,13 +89,8 @@ export async function fetchMirror(options: FetchMirrorOptions): Promise<FetchMir
 /** The snapshot a crashed fetch left behind is put back before anything else reads the refs. */
 async function recoverInterruptedFetch(options: FetchMirrorOptions, marker: string): Promise<void> {
   const files = writableTypedFs(options.fs);
-  let text: string;
-  try {
-    text = await files.readText(marker);
-  } catch (error) {
-    if (isNotFound(error)) return;
-    throw error;
-  }
+  const text = await files.readTextIfExists(marker);
+  if (text === undefined) return;
   let snapshot: Map<string, string> | undefined;
   try {
     snapshot = new Map(JSON.parse(text) as Array<[string, string]>);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { deleteRef, fetch, writeRef } from 'isomorphic-git';
 import { MirrorFetchError } from './errors.js';
 import type { FetchMirrorOptions } from './fetchMirror.js';
-import { isNotFound, writableTypedFs, type GitFs } from './gitFs.js';
+import { writableTypedFs, type GitFs } from './gitFs.js';
 import type { GitLogger } from './gitLogger.js';
 import { readRef } from './readRef.js';
 import { readRemoteState } from './readRemoteState.js';
@@ -89,13 +89,8 @@ export async function planBranchFetch(options: {
 export async function recoverInterruptedBranchFetch(options: { fs: GitFs; gitdir: string; logger: GitLogger }): Promise<void> {
   const files = writableTypedFs(options.fs);
   const marker = path.join(options.gitdir, BRANCH_FETCH_IN_PROGRESS_FILE);
-  let text: string;
-  try {
-    text = await files.readText(marker);
-  } catch (error) {
-    if (isNotFound(error)) return;
-    throw error;
-  }
+  const text = await files.readTextIfExists(marker);
+  if (text === undefined) return;
   let saved: unknown;
   try {
     saved = JSON.parse(text);

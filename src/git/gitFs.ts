@@ -24,6 +24,8 @@ export interface FileStats {
 export interface TypedFs {
   readFile(path: string): Promise<Uint8Array>;
   readText(path: string): Promise<string>;
+  /** The file's text, or undefined when it does not exist. */
+  readTextIfExists(path: string): Promise<string | undefined>;
   readdir(path: string): Promise<string[]>;
   lstat(path: string): Promise<FileStats>;
   stat(path: string): Promise<FileStats>;
@@ -49,9 +51,18 @@ export function typedFs(fs: PromiseFsClient): TypedFs {
     if (typeof method !== 'function') throw new TypeError(`the fs given to the git layer has no promises.${name}()`);
     return method.bind(fs.promises);
   };
+  const readText = async (path: string): Promise<string> => (await call('readFile')(path, 'utf8')) as string;
   return {
     readFile: async (path) => (await call('readFile')(path)) as Uint8Array,
-    readText: async (path) => (await call('readFile')(path, 'utf8')) as string,
+    readText,
+    readTextIfExists: async (path) => {
+      try {
+        return await readText(path);
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
     readdir: async (path) => (await call('readdir')(path)) as string[],
     lstat: async (path) => (await call('lstat')(path)) as FileStats,
     stat: async (path) => (await call('stat')(path)) as FileStats,

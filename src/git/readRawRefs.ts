@@ -31,13 +31,8 @@ export async function readRawRefs(options: ReadRawRefsOptions): Promise<Map<stri
 
 async function readPackedRefs(fs: TypedFs, gitdir: string, prefix: string): Promise<Map<string, string>> {
   const refs = new Map<string, string>();
-  let text: string;
-  try {
-    text = await fs.readText(path.join(gitdir, 'packed-refs'));
-  } catch (error) {
-    if (isNotFound(error)) return refs;
-    throw error;
-  }
+  const text = await fs.readTextIfExists(path.join(gitdir, 'packed-refs'));
+  if (text === undefined) return refs;
   for (const line of text.split('\n')) {
     // `#` starts the header, `^` a peeled tag oid belonging to the line above.
     if (line === '' || line.startsWith('#') || line.startsWith('^')) continue;

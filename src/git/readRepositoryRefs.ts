@@ -2,7 +2,7 @@
 // and the default branch, from one read of the refs (see readRawRefs).
 
 import path from 'node:path';
-import { isNotFound, typedFs } from './gitFs.js';
+import { typedFs } from './gitFs.js';
 import { readRawRefs } from './readRawRefs.js';
 import type { BranchRef, CatalogRepository, RepositoryRefs } from './types.js';
 
@@ -42,10 +42,5 @@ function resolve(raw: ReadonlyMap<string, string>, ref: string): string | undefi
 }
 
 async function readHead(repo: CatalogRepository): Promise<string | undefined> {
-  try {
-    return (await typedFs(repo.fs).readText(path.join(repo.gitdir, 'HEAD'))).trim();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return (await typedFs(repo.fs).readTextIfExists(path.join(repo.gitdir, 'HEAD')))?.trim();
 }
