@@ -9,6 +9,10 @@ export const PACKAGE_SINGLE: readonly string[] = ['pkgdesc', 'url', 'install', '
 export const PACKAGE_MULTI: readonly string[] = ['arch', 'groups', 'license', 'checkdepends', 'depends', 'optdepends', 'provides', 'conflicts', 'replaces', 'options', 'backup'];
 export const ARCH_MULTI: readonly string[] = ['source', 'provides', 'conflicts', 'depends', 'replaces', 'optdepends', 'makedepends', 'checkdepends', ...HASH_SUMS];
 
+export function isSingleValuedPackageAttribute(name: string): boolean {
+  return PACKAGE_SINGLE.includes(name);
+}
+
 /** A key a package function can set: a package key, or any per-arch key (`depends_x86_64`). */
 export function isPackageAttribute(name: string): boolean {
   if (PACKAGE_SINGLE.includes(name) || PACKAGE_MULTI.includes(name)) return true;

@@ -5,7 +5,7 @@
 // undecidable: its answer depends on running it or on the machine.
 
 import type { Node } from 'web-tree-sitter';
-import { scalarWord, Undecidable, type Scope } from './pkgbuildValues.js';
+import { scalarOf, scalarWord, Undecidable, type Scope } from './pkgbuildValues.js';
 
 /** The truth of an `if`/`elif` condition node. */
 export function conditionHolds(node: Node, scope: Scope): boolean {
@@ -23,9 +23,8 @@ export function conditionHolds(node: Node, scope: Scope): boolean {
   if (node.type === 'compound_statement' && node.children[0]?.type === '((') {
     const inner = node.namedChildren.filter((child) => child !== null);
     if (inner.length === 1 && (inner[0]!.type === 'variable_name' || inner[0]!.type === 'number')) {
-      const value = inner[0]!.type === 'number' ? inner[0]!.text : (scope.get(inner[0]!.text) ?? undefined);
-      const text = typeof value === 'string' ? value : value?.[0];
-      if (text === undefined || text === '') return false; // unset or empty is 0 in arithmetic
+      const text = inner[0]!.type === 'number' ? inner[0]!.text : scalarOf(scope.get(inner[0]!.text));
+      if (text === '') return false; // unset or empty is 0 in arithmetic
       if (!/^-?\d+$/.test(text)) throw new Undecidable(node, `arithmetic on ${JSON.stringify(text)} in ${snippet(node)}`);
       return Number(text) !== 0;
     }

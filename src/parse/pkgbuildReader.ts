@@ -9,9 +9,9 @@
 
 import type { Node } from 'web-tree-sitter';
 import { parseBash } from './bashParser.js';
-import { isPackageAttribute } from './pkgbuildAttributes.js';
+import { isPackageAttribute, isSingleValuedPackageAttribute } from './pkgbuildAttributes.js';
 import { conditionHolds, matchesPattern } from './pkgbuildConditions.js';
-import { arrayWords, scalarWord, Undecidable, type Scope, type Value } from './pkgbuildValues.js';
+import { listOf, readAssignment, scalarWord, Undecidable, type Scope, type Value } from './pkgbuildValues.js';
 
 /** A package attribute set inside a package function, evaluated as makepkg does (see attributeAssignments). */
 export interface FunctionAttribute {
@@ -147,23 +147,15 @@ function runCase(node: Node, state: State): void {
 }
 
 function assign(node: Node, variables: Map<string, Value>, scope: Scope): void {
-  const name = node.namedChildren[0];
-  if (name?.type !== 'variable_name') throw new Undecidable(node, `assignment to ${JSON.stringify(node.text.slice(0, 40))}`);
-  const append = node.children.some((child) => child?.type === '+=');
-  const valueNode = node.namedChildren[1] ?? null;
-  let value: Value;
-  if (valueNode === null) value = '';
-  else if (valueNode.type === 'array') value = valueNode.namedChildren.filter((child) => child !== null && child.type !== 'comment').flatMap((child) => arrayWords(child!, scope));
-  else value = scalarWord(valueNode, scope);
-
-  const before = variables.get(name.text);
+  const { name, append, value } = readAssignment(node, scope);
+  const before = variables.get(name);
   if (!append || before === undefined) {
-    variables.set(name.text, value);
+    variables.set(name, value);
   } else if (typeof value === 'string') {
-    if (typeof before !== 'string') throw new Undecidable(node, `${name.text}+= appends to element 0 of an array`);
-    variables.set(name.text, before + value);
+    if (typeof before !== 'string') throw new Undecidable(node, `${name}+= appends to element 0 of an array`);
+    variables.set(name, before + value);
   } else {
-    variables.set(name.text, [...(typeof before === 'string' ? [before] : before), ...value]);
+    variables.set(name, [...listOf(before), ...value]);
   }
 }
 
@@ -187,12 +179,12 @@ function attributeAssignments(fn: Node, scope: Scope): FunctionAttribute[] {
       // e.g. `local depends=…`, `declare …`, `x && depends=…`: makepkg's grep reads these differently.
       throw new Undecidable(assignment, `${name.text} set in ${JSON.stringify(assignment.parent?.text.split('\n')[0]?.slice(0, 60))} inside a package function`);
     }
-    const append = assignment.children.some((child) => child?.type === '+=');
-    const valueNode = assignment.namedChildren[1] ?? null;
-    const value: Value = valueNode === null ? ''
-      : valueNode.type === 'array' ? valueNode.namedChildren.filter((child) => child !== null && child.type !== 'comment').flatMap((child) => arrayWords(child!, scope))
-      : scalarWord(valueNode, scope);
-    attributes.push({ name: name.text, append, value });
+    const attribute = readAssignment(assignment, scope);
+    // A list key given a scalar (or a single key an array) fails makepkg's lint or its line grep: not decided.
+    if (Array.isArray(attribute.value) !== !isSingleValuedPackageAttribute(attribute.name)) {
+      throw new Undecidable(assignment, `${attribute.name} is assigned ${Array.isArray(attribute.value) ? 'an array' : 'a scalar'} inside a package function`);
+    }
+    attributes.push(attribute);
   }
   return attributes;
 }

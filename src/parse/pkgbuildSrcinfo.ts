@@ -8,7 +8,7 @@
 import { readPkgbuild } from './pkgbuildReader.js';
 import { ARCH_MULTI, GLOBAL_MULTI, GLOBAL_SINGLE, PACKAGE_MULTI, PACKAGE_SINGLE } from './pkgbuildAttributes.js';
 import type { FunctionAttribute, PkgbuildFunction } from './pkgbuildReader.js';
-import type { Value } from './pkgbuildValues.js';
+import { listOf, scalarOf, type Value } from './pkgbuildValues.js';
 
 export type SrcinfoReading =
   | { readonly kind: 'decided'; readonly srcinfo: string }
@@ -19,18 +19,18 @@ export async function printSrcinfo(pkgbuild: string): Promise<SrcinfoReading> {
   const reading = await readPkgbuild(pkgbuild);
   if (reading.kind !== 'decided') return reading;
   const { variables, functions } = reading;
-  const pkgnames = asList(variables.get('pkgname'));
+  const pkgnames = listOf(variables.get('pkgname'));
   if (pkgnames.length === 0 || pkgnames.every((name) => name === '')) return { kind: 'undecidable', reason: 'pkgname is not set: makepkg would refuse this PKGBUILD', line: 1 };
 
-  const lines: string[] = [`pkgbase = ${scalar(variables.get('pkgbase')) || pkgnames[0]}`];
+  const lines: string[] = [`pkgbase = ${scalarOf(variables.get('pkgbase')) || pkgnames[0]}`];
   for (const key of GLOBAL_SINGLE) {
-    const value = scalar(variables.get(key));
+    const value = scalarOf(variables.get(key));
     if (value !== '') lines.push(attribute(key, value));
   }
-  for (const key of GLOBAL_MULTI) for (const value of asList(variables.get(key))) lines.push(attribute(key, value));
-  for (const arch of asList(variables.get('arch'))) {
+  for (const key of GLOBAL_MULTI) for (const value of listOf(variables.get(key))) lines.push(attribute(key, value));
+  for (const arch of listOf(variables.get('arch'))) {
     if (arch === 'any') continue;
-    for (const key of ARCH_MULTI) for (const value of asList(variables.get(`${key}_${arch}`))) lines.push(attribute(`${key}_${arch}`, value));
+    for (const key of ARCH_MULTI) for (const value of listOf(variables.get(`${key}_${arch}`))) lines.push(attribute(`${key}_${arch}`, value));
   }
   for (const name of pkgnames) {
     lines.push('', `pkgname = ${name}`);
@@ -53,14 +53,14 @@ function packageSection(globals: ReadonlyMap<string, Value>, fn: PkgbuildFunctio
   const write = (key: string, multi: boolean): void => {
     const value = set.get(key);
     if (value === undefined) return;
-    const values = multi ? asList(value) : [scalar(value)];
+    const values = multi ? listOf(value) : [scalarOf(value)];
     // printf with no arguments still prints its format once: an emptied key shows as `key = `.
     if (values.length === 0) lines.push(`\t${key} = `);
     else for (const item of values) lines.push(attribute(key, item));
   };
   for (const key of PACKAGE_SINGLE) write(key, false);
   for (const key of PACKAGE_MULTI) write(key, true);
-  const arches = asList(set.get('arch') ?? globals.get('arch'));
+  const arches = listOf(set.get('arch') ?? globals.get('arch'));
   for (const arch of arches) {
     if (arch === 'any') continue;
     for (const key of ARCH_MULTI) write(`${key}_${arch}`, true);
@@ -71,18 +71,8 @@ function packageSection(globals: ReadonlyMap<string, Value>, fn: PkgbuildFunctio
 /** One eval'd line: `key=value` replaces, `key+=value` appends (to the global value, at first). */
 function applied(before: Value | undefined, attribute: FunctionAttribute): Value {
   if (!attribute.append || before === undefined) return attribute.value;
-  if (typeof attribute.value === 'string') return typeof before === 'string' ? before + attribute.value : [`${before[0] ?? ''}${attribute.value}`, ...before.slice(1)];
-  return [...asList(before), ...attribute.value];
-}
-
-/** `${!attr}`: a scalar, or an array's first element. */
-function scalar(value: Value | undefined): string {
-  return value === undefined ? '' : typeof value === 'string' ? value : (value[0] ?? '');
-}
-
-/** An attribute as an array: a scalar is a one-element array, as array_build makes it. */
-function asList(value: Value | undefined): readonly string[] {
-  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
+  // The reader lets only arrays reach list keys and scalars reach single keys, which are written as their first value.
+  return typeof attribute.value === 'string' ? scalarOf(before) + attribute.value : [...listOf(before), ...attribute.value];
 }
 
 /** srcinfo_write_attr: runs of whitespace become one space, then one leading and one trailing space go. */

@@ -149,7 +149,7 @@ function simpleExpansion(node: Node, scope: Scope): Value {
   if (name?.type !== 'variable_name') throw new Undecidable(node, `${node.text} is a special parameter`);
   const value = scope.get(name.text);
   if (value === undefined) throw new Undecidable(node, `${node.text} is not set by the PKGBUILD (it would come from the environment)`);
-  return typeof value === 'string' ? value : (value[0] ?? '');
+  return scalarOf(value);
 }
 
 /** `${…}`: the forms makepkg PKGBUILDs use; anything else is undecidable. */
@@ -228,8 +228,7 @@ function lookup(target: Node, scope: Scope, node: Node): { value: Value | undefi
     const value = scope.get(name.text);
     if (index.text === '@' || index.text === '*') return { value, name: name.text };
     if (index.type !== 'number') return { value: undecidable(node), name: '' };
-    const list = value === undefined ? undefined : typeof value === 'string' ? [value] : value;
-    return { value: list?.[Number(index.text)], name: `${name.text}[${index.text}]` };
+    return { value: listOf(value)[Number(index.text)], name: `${name.text}[${index.text}]` };
   }
   throw new Undecidable(node, `${node.text.slice(0, 60)} is a special or indirect parameter`);
 }
@@ -239,8 +238,26 @@ function isAll(target: Node): boolean {
   return index === '@' || index === '*';
 }
 
-function scalarOf(value: Value): string {
-  return typeof value === 'string' ? value : (value[0] ?? '');
+/** `$v`: a scalar, or an array's first element; '' when unset. */
+export function scalarOf(value: Value | undefined): string {
+  return value === undefined ? '' : typeof value === 'string' ? value : (value[0] ?? '');
+}
+
+/** A value as an array: a scalar is a one-element array (as makepkg's array_build makes it). */
+export function listOf(value: Value | undefined): readonly string[] {
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
+}
+
+/** One `name=value` / `name+=value` node: its name, whether it appends, and its value. */
+export function readAssignment(node: Node, scope: Scope): { name: string; append: boolean; value: Value } {
+  const name = node.namedChildren[0];
+  if (name?.type !== 'variable_name') throw new Undecidable(node, `assignment to ${JSON.stringify(node.text.slice(0, 40))}`);
+  const append = node.children.some((child) => child?.type === '+=');
+  const valueNode = node.namedChildren[1] ?? null;
+  if (valueNode === null) return { name: name.text, append, value: '' };
+  if (valueNode.type !== 'array') return { name: name.text, append, value: scalarWord(valueNode, scope) };
+  const elements = valueNode.namedChildren.filter((child) => child !== null && child.type !== 'comment');
+  return { name: name.text, append, value: elements.flatMap((child) => arrayWords(child!, scope)) };
 }
 
 function scalarOrAll(value: Value, target: Node): Value {
