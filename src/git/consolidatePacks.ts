@@ -16,7 +16,8 @@
 import path from 'node:path';
 import { indexPack, packObjects } from 'isomorphic-git';
 import { writableTypedFs, type GitFs, type WritableTypedFs } from './gitFs.js';
-import { mergePacks, PackMergeError, readPackIndex, type PackWithIndex } from './mergePacks.js';
+import { PackMergeError } from './errors.js';
+import { mergePacks, readPackIndex, type PackWithIndex } from './mergePacks.js';
 
 export const DEFAULT_MAX_PACKS = 32;
 

@@ -134,3 +134,15 @@ export class InvalidPackError extends Error {
     this.data = { detail };
   }
 }
+
+/** Packs that cannot be merged by copying (one object in two packs, a mismatched index); the caller re-packs. */
+export class PackMergeError extends Error {
+  readonly code = 'PACK_MERGE_FAILED';
+  readonly data: { readonly detail: string };
+
+  constructor(detail: string) {
+    super(`cannot merge packs: ${detail}`);
+    this.name = 'PackMergeError';
+    this.data = { detail };
+  }
+}

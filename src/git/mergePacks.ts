@@ -9,6 +9,7 @@
 // where re-packing every object costs hundreds (gitformat-pack(5)).
 
 import { createHash } from 'node:crypto';
+import { PackMergeError } from './errors.js';
 
 export interface PackWithIndex {
   readonly pack: Buffer;
@@ -27,14 +28,6 @@ const TRAILER_BYTES = 20;
 const FANOUT_BYTES = 256 * 4;
 /** Offsets at or past 2^31 go to the index's 64-bit table. */
 const LARGE_OFFSET = 0x80000000;
-
-export class PackMergeError extends Error {
-  readonly code = 'PACK_MERGE_FAILED';
-  constructor(detail: string) {
-    super(`cannot merge packs: ${detail}`);
-    this.name = 'PackMergeError';
-  }
-}
 
 /** The entries of a version 2 pack index, in index (object id) order. */
 export function readPackIndex(idx: Buffer): IndexEntry[] {
