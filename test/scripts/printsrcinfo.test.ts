@@ -1,19 +1,13 @@
 // scripts/printsrcinfo.ts as a maintainer runs it: the exit codes and streams.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { runScript } from '../helpers/runScript.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
-function printsrcinfo(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/printsrcinfo.ts', ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
-}
+const printsrcinfo = (args: readonly string[]) => runScript('printsrcinfo', args);
 
 test('a decidable PKGBUILD: exit 0 and the committed .SRCINFO on stdout', async () => {
   const run = await printsrcinfo(['fixtures/catalog/llm-worker-rbee-premium/PKGBUILD']);

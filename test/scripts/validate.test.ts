@@ -2,27 +2,15 @@
 // verdict and problems must be the server's for the same files.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { BROKEN_FIXTURES, CATALOG_FIXTURES, fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
+import { runScript } from '../helpers/runScript.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function validate(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/validate.ts', ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
-}
+const validate = (args: readonly string[]) => runScript('validate', args);
 
 const BROKEN = ['broken-bad-metadata', 'broken-metadata-schema', 'broken-missing-srcinfo', 'broken-pkgbase-mismatch'];
 
