@@ -4,23 +4,16 @@
 // branch. Native `git fast-import` writes it: 10,000 branches take seconds,
 // where committing them one by one would take minutes.
 
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { git } from './nativeGit.js';
 
 const TEMPLATE_DIR = fileURLToPath(new URL('../../fixtures/catalog/llm-worker-rbee-cpu/', import.meta.url));
 const TEMPLATE_ID = 'llm-worker-rbee-cpu';
 const COMMIT_TIME = 1_767_225_600; // 2026-01-01T00:00:00Z: the same repository every run
-
-/** A pinned environment: a developer's ~/.gitconfig must not change what is written. */
-const GIT_ENV: Readonly<Record<string, string>> = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: '/nonexistent',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  LANG: 'C',
-};
+/** 10,000 branches take seconds; the bound only stops a stuck import. */
+const FAST_IMPORT_TIMEOUT_MS = 5 * 60_000;
 
 /** The name of the i-th synthetic worker branch (0-based). */
 export function syntheticWorkerId(index: number): string {
@@ -46,22 +39,22 @@ function replaceOnce(text: string, pattern: RegExp, replacement: string): string
 
 /** Creates the bare repository `gitdir` with `branches` worker branches and a `master` branch. */
 export async function createSyntheticCatalog(gitdir: string, branches: number): Promise<void> {
-  await runGit(['init', '--quiet', '--bare', '--initial-branch=master', gitdir]);
+  await git(['init', '--quiet', '--bare', '--initial-branch=master', gitdir]);
   const chunks: Buffer[] = [commitCommand('master', new Map([['README.md', Buffer.from('# synthetic rbee worker catalog\n')]]))];
   for (let index = 0; index < branches; index += 1) {
     const id = syntheticWorkerId(index);
     chunks.push(commitCommand(id, syntheticWorkerFiles(id)));
   }
-  await runGit(['--git-dir', gitdir, 'fast-import', '--quiet'], Buffer.concat(chunks));
+  await git(['--git-dir', gitdir, 'fast-import', '--quiet'], { input: Buffer.concat(chunks), timeoutMs: FAST_IMPORT_TIMEOUT_MS });
   // fast-import leaves one loose file per ref; a served repository packs them.
-  await runGit(['--git-dir', gitdir, 'pack-refs', '--all']);
+  await git(['--git-dir', gitdir, 'pack-refs', '--all']);
 }
 
 /** Commits a new pkgrel of worker `id` on top of its branch, as a push would; resolves with the new tip. */
 export async function commitNewRelease(gitdir: string, id: string, pkgrel: number): Promise<string> {
   const files = syntheticWorkerFiles(id, pkgrel);
-  await runGit(['--git-dir', gitdir, 'fast-import', '--quiet'], commitCommand(id, files, `refs/heads/${id}^0`));
-  return (await runGit(['--git-dir', gitdir, 'rev-parse', `refs/heads/${id}`])).trim();
+  await git(['--git-dir', gitdir, 'fast-import', '--quiet'], { input: commitCommand(id, files, `refs/heads/${id}^0`) });
+  return (await git(['--git-dir', gitdir, 'rev-parse', `refs/heads/${id}`])).trim();
 }
 
 /** One fast-import `commit` command writing `files` (inline) onto branch `name`. */
@@ -77,21 +70,4 @@ function commitCommand(name: string, files: ReadonlyMap<string, Buffer>, parent?
   }
   parts.push(Buffer.from('\n'));
   return Buffer.concat(parts);
-}
-
-/** Runs git asynchronously (the loopback git server may share this process); resolves with stdout. */
-function runGit(args: readonly string[], input?: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new Error(`git ${args.join(' ')} exited with ${code}: ${Buffer.concat(err).toString('utf8')}`));
-    });
-    child.stdin.end(input);
-  });
 }
