@@ -48,7 +48,8 @@ export async function indexBranchFiles(ref: BranchRef, branchFiles: BranchFiles)
   const srcinfo = srcinfoResult?.value;
   const metadata = metadataResult?.value;
   const pkgbuildText = texts.get('PKGBUILD');
-  const pkgbuildSrcinfo = pkgbuildText === undefined ? undefined : await printSrcinfo(pkgbuildText);
+  // Only compared with a committed .SRCINFO: without one there is nothing to check it against.
+  const pkgbuildSrcinfo = pkgbuildText === undefined || srcinfoText === undefined ? undefined : await printSrcinfo(pkgbuildText);
 
   problems.push(
     ...(srcinfoResult?.problems ?? []),
