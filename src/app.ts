@@ -11,10 +11,18 @@ import { OneLineRequestLog } from './http/requestLog.js';
 import type { RefreshStatus } from './refresh/refreshEngine.js';
 import type { RefreshRequester } from './refresh/refreshRequest.js';
 import { addSecurityHeaders } from './http/securityHeaders.js';
+import { v1ErrorSchema } from './http/errorEnvelope.js';
+import { openApiPlugin } from './http/openApi.js';
+import { aurRpcRoutes } from './routes/aurRpc.js';
+import { catalogFileRoutes } from './routes/catalogFiles.js';
 import { healthRoutes } from './routes/health.js';
 import { legacyWorkerRoutes } from './routes/legacyWorkers.js';
 import { problemRoutes } from './routes/problems.js';
+import { resolveRoutes } from './routes/resolve.js';
+import { searchRoutes } from './routes/search.js';
+import { snapshotRoutes } from './routes/snapshots.js';
 import { v1WorkerRoutes } from './routes/v1Workers.js';
+import { versionRoutes } from './routes/versions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppOptions {
@@ -40,12 +48,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler(app));
   addSecurityHeaders(app);
+  app.addSchema(v1ErrorSchema);
+  // Before the routes: it collects every route's schema as the route is added.
+  await app.register(openApiPlugin, { serviceVersion: options.serviceVersion });
 
   await app.register(catalogPlugin, { store: options.store, cacheMaxAgeSeconds: options.cacheMaxAgeSeconds });
   await app.register(healthRoutes, { serviceVersion: options.serviceVersion, refreshStatus: options.refreshStatus });
   await app.register(legacyWorkerRoutes);
+  await app.register(searchRoutes);
   await app.register(v1WorkerRoutes);
+  await app.register(versionRoutes);
+  await app.register(snapshotRoutes);
+  await app.register(resolveRoutes);
+  await app.register(catalogFileRoutes);
   await app.register(problemRoutes);
+  await app.register(aurRpcRoutes);
   await app.register(webhookRoutes, options.webhooks ?? { secrets: [] });
   return app;
 }

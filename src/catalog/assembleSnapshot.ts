@@ -3,7 +3,7 @@
 // the immutable snapshot whose catalog-wide views are built on first use.
 
 import { createHash } from 'node:crypto';
-import type { BranchRef } from '../git/types.js';
+import type { BranchRef, CommitInfo } from '../git/types.js';
 import type { BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.js';
 import { fileBody, jsonBody, jsonListBody, lazyBody, type CachedBody } from './cachedBody.js';
 import { cloneInfo } from './cloneInfo.js';
@@ -20,14 +20,15 @@ const FILE_TYPES: Readonly<Record<string, string>> = {
 
 /** Every response about one worker, serialised now; reused as long as the record is. */
 export function serveWorker(worker: WorkerRecord, rejected: RejectedCommit | undefined, gitUrl: string): ServedWorker {
+  const changed = commitDate(worker.commit);
   const files = new Map<string, CachedBody>();
-  for (const [name, file] of worker.files) files.set(name, fileBody(file, FILE_TYPES[name] ?? 'application/octet-stream'));
+  for (const [name, file] of worker.files) files.set(name, fileBody(file, FILE_TYPES[name] ?? 'application/octet-stream', changed));
   return {
     record: worker,
     rejected,
-    legacy: jsonBody(legacyEntry(worker)),
-    v1: jsonBody(v1Entry(worker, gitUrl, rejected)),
-    cloneUrl: jsonBody(cloneInfo(gitUrl, worker.branch)),
+    legacy: jsonBody(legacyEntry(worker), changed),
+    v1: jsonBody(v1Entry(worker, gitUrl, rejected), changed),
+    cloneUrl: jsonBody(cloneInfo(gitUrl, worker.branch), changed),
     files,
   };
 }
@@ -59,10 +60,22 @@ export function assembleSnapshot(parts: SnapshotParts): CatalogSnapshot {
     branches,
     workers,
     // Views of the whole catalog are built when first asked for (see lazyBody).
-    legacyList: lazyBody(() => jsonListBody('workers', [...workers.values()].map((served) => served.legacy))),
-    v1List: lazyBody(() => jsonListBody('workers', [...workers.values()].map((served) => served.v1), { total: workers.size })),
+    legacyList: lazyBody(() => jsonListBody('workers', [...workers.values()].map((served) => served.legacy), {}, newestChange(workers))),
+    v1List: lazyBody(() => jsonListBody('workers', [...workers.values()].map((served) => served.v1), { total: workers.size }, newestChange(workers))),
     problems: lazyBody(() => jsonBody(problemReport(branches))),
   };
+}
+
+/** A commit's time as a Date (git keeps whole seconds). */
+export function commitDate(commit: CommitInfo): Date {
+  return new Date(commit.time * 1000);
+}
+
+/** The newest commit time of any served worker: when the catalog as a whole last changed. */
+export function newestChange(workers: ReadonlyMap<string, ServedWorker>): Date | undefined {
+  let newest = -Infinity;
+  for (const served of workers.values()) newest = Math.max(newest, served.record.commit.time);
+  return Number.isFinite(newest) ? new Date(newest * 1000) : undefined;
 }
 
 /** In key order. Keys usually arrive in order (a worker's id is its branch), so the sort is usually skipped. */

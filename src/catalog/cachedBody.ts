@@ -9,18 +9,20 @@ export interface CachedBody {
   /** A strong validator, quotes included: `"…"`. */
   readonly etag: string;
   readonly contentType: string;
+  /** When the content last changed (a commit time), sent as Last-Modified; absent when unknown. */
+  readonly lastModified?: Date | undefined;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** A body whose ETag is its content digest (128 bits of sha256). */
-export function digestBody(body: Buffer, contentType: string): CachedBody {
+export function digestBody(body: Buffer, contentType: string, lastModified?: Date): CachedBody {
   const digest = createHash('sha256').update(body).digest('base64url').slice(0, 22);
-  return { body, etag: `"${digest}"`, contentType };
+  return { body, etag: `"${digest}"`, contentType, lastModified };
 }
 
-export function jsonBody(value: unknown): CachedBody {
-  return digestBody(Buffer.from(JSON.stringify(value)), JSON_TYPE);
+export function jsonBody(value: unknown, lastModified?: Date): CachedBody {
+  return digestBody(Buffer.from(JSON.stringify(value)), JSON_TYPE, lastModified);
 }
 
 /**
@@ -31,7 +33,7 @@ export function jsonBody(value: unknown): CachedBody {
  * them, so it is still a strong validator), and the bytes are joined on first
  * use and kept for the snapshot's life.
  */
-export function jsonListBody(key: string, entries: readonly CachedBody[], extra: Record<string, unknown> = {}): CachedBody {
+export function jsonListBody(key: string, entries: readonly CachedBody[], extra: Record<string, unknown> = {}, lastModified?: Date): CachedBody {
   const extraJson = JSON.stringify(extra).slice(1, -1);
   const head = `{${JSON.stringify(key)}:[`;
   const tail = extraJson === '' ? ']}' : `],${extraJson}}`;
@@ -45,6 +47,7 @@ export function jsonListBody(key: string, entries: readonly CachedBody[], extra:
     },
     etag: `"${digest.digest('base64url').slice(0, 22)}"`,
     contentType: JSON_TYPE,
+    lastModified,
   };
 }
 
@@ -79,10 +82,13 @@ export function lazyBody(build: () => CachedBody): CachedBody {
     get contentType() {
       return get().contentType;
     },
+    get lastModified() {
+      return get().lastModified;
+    },
   };
 }
 
 /** A file from a branch; git's blob oid already names its exact bytes. */
-export function fileBody(file: BranchFile, contentType: string): CachedBody {
-  return { body: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength), etag: `"${file.oid}"`, contentType };
+export function fileBody(file: BranchFile, contentType: string, lastModified?: Date): CachedBody {
+  return { body: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength), etag: `"${file.oid}"`, contentType, lastModified };
 }

@@ -3,6 +3,7 @@
 // with the methods it allows); anything else is 404.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody } from './errorEnvelope.js';
 
 const ALLOW = 'GET, HEAD, OPTIONS';
 
@@ -14,8 +15,8 @@ export function notFoundHandler(app: FastifyInstance) {
       return reply.code(204).header('allow', ALLOW).send();
     }
     if (readable || !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
-      return reply.code(405).header('allow', ALLOW).send({ error: 'Method not allowed', code: 'METHOD_NOT_ALLOWED' });
+      return reply.code(405).header('allow', ALLOW).send(errorBody(request.url, { code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed' }));
     }
-    return reply.code(404).send({ error: 'Not found', code: 'NOT_FOUND' });
+    return reply.code(404).send(errorBody(request.url, { code: 'NOT_FOUND', message: 'Not found' }));
   };
 }

@@ -4,6 +4,7 @@ import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
 import type { RefreshStatus } from '../../src/refresh/refreshEngine.js';
 import { catalogWorkerIds, emptyApp, fixtureRepository, SERVICE_VERSION, TEST_GIT_URL } from '../helpers/catalogApp.js';
+import { errorAnswer } from '../helpers/errorAnswer.js';
 
 test('GET /health answers ok with the service name and version, and no index yet', async (t) => {
   const app = await emptyApp(t);
@@ -78,7 +79,7 @@ test('catalog endpoints answer 503 CATALOG_NOT_READY before the first index', as
   for (const path of ['/workers', '/workers/llm-worker-rbee-cpu', '/workers/llm-worker-rbee-cpu/PKGBUILD', '/v1/workers', '/v1/problems']) {
     const response = await app.inject(path);
     assert.equal(response.statusCode, 503, path);
-    assert.equal((response.json() as { code: string }).code, 'CATALOG_NOT_READY');
+    assert.equal(errorAnswer(path, response).code, 'CATALOG_NOT_READY');
     assert.equal(response.headers['retry-after'], '5');
   }
 });

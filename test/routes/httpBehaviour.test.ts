@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { catalogApp } from '../helpers/catalogApp.js';
+import { errorAnswer } from '../helpers/errorAnswer.js';
 
 const CATALOG_PATHS = [
   '/workers',
@@ -57,7 +58,7 @@ test('methods other than GET, HEAD and OPTIONS answer 405 with Allow', async (t)
       const response = await app.inject({ method, url: path });
       assert.equal(response.statusCode, 405, `${method} ${path}`);
       assert.equal(response.headers.allow, 'GET, HEAD, OPTIONS');
-      assert.equal((response.json() as { code: string }).code, 'METHOD_NOT_ALLOWED');
+      assert.equal(errorAnswer(path, response).code, 'METHOD_NOT_ALLOWED');
     }
   }
 });
@@ -69,7 +70,7 @@ test('OPTIONS on a catalog path answers 204 with Allow; unknown paths answer 404
   assert.equal(options.headers.allow, 'GET, HEAD, OPTIONS');
   const missing = await app.inject('/no/such/path');
   assert.equal(missing.statusCode, 404);
-  assert.equal((missing.json() as { code: string }).code, 'NOT_FOUND');
+  assert.equal(errorAnswer('/no/such/path', missing).code, 'NOT_FOUND');
   assert.equal((await app.inject({ method: 'OPTIONS', url: '/no/such/path' })).statusCode, 404);
 });
 

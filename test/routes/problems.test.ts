@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { catalogApp } from '../helpers/catalogApp.js';
+import { errorAnswer } from '../helpers/errorAnswer.js';
 
 interface Report {
   branches: { branch: string; commit: string; served: boolean; problems: { code: string; severity: string; file: string; line?: number }[] }[];
@@ -62,6 +63,6 @@ test('GET /v1/workers/:id/problems: one branch, served or not; 404 for no such b
 
   const missing = await app.inject('/v1/workers/no-such-worker/problems');
   assert.equal(missing.statusCode, 404);
-  assert.equal((missing.json() as { code: string }).code, 'BRANCH_NOT_FOUND');
+  assert.equal(errorAnswer('/v1/workers/no-such-worker/problems', missing).code, 'BRANCH_NOT_FOUND');
   assert.equal((await app.inject('/v1/workers/Bad..Id/problems')).statusCode, 400);
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { catalogApp, catalogWorkerIds, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { fixtureFile, fixtureMetadata, fixtureVersion } from '../helpers/fixtureFiles.js';
+import { errorAnswer } from '../helpers/errorAnswer.js';
 
 interface V1 {
   id: string;
@@ -99,11 +100,11 @@ test('v1 answers 400 for invalid ids and 404 for unknown ones', async (t) => {
   for (const path of ['/v1/workers/Nope', '/v1/workers/Nope/PKGBUILD', `/v1/workers/${'x'.repeat(101)}`]) {
     const response = await app.inject(path);
     assert.equal(response.statusCode, 400, path);
-    assert.equal((response.json() as { code: string }).code, 'INVALID_WORKER_ID');
+    assert.equal(errorAnswer(path, response).code, 'INVALID_WORKER_ID');
   }
   for (const path of ['/v1/workers/nope', '/v1/workers/nope/.SRCINFO']) {
     const response = await app.inject(path);
     assert.equal(response.statusCode, 404, path);
-    assert.equal((response.json() as { error: string }).error, 'Worker not found');
+    assert.deepEqual(errorAnswer(path, response), { code: 'WORKER_NOT_FOUND', message: 'Worker not found' });
   }
 });
