@@ -13,6 +13,7 @@ import type { RefreshRequester } from './refresh/refreshRequest.js';
 import { addSecurityHeaders } from './http/securityHeaders.js';
 import { v1ErrorSchema } from './http/errorEnvelope.js';
 import { openApiPlugin } from './http/openApi.js';
+import { problemSchema, v1WorkerSchema } from './http/schemas/v1WorkerSchema.js';
 import { aurRpcRoutes } from './routes/aurRpc.js';
 import { catalogFileRoutes } from './routes/catalogFiles.js';
 import { healthRoutes } from './routes/health.js';
@@ -48,7 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler(app));
   addSecurityHeaders(app);
-  app.addSchema(v1ErrorSchema);
+  for (const schema of [v1ErrorSchema, problemSchema, v1WorkerSchema]) app.addSchema(schema);
   // Before the routes: it collects every route's schema as the route is added.
   await app.register(openApiPlugin, { serviceVersion: options.serviceVersion });
 

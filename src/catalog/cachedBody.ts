@@ -51,6 +51,12 @@ export function jsonListBody(key: string, entries: readonly CachedBody[], extra:
   };
 }
 
+/** The bytes of `{"<key>":[…], …extra}` joined from serialised entries, for answers whose ETag is known another way. */
+export function jsonListBytes(key: string, entries: readonly CachedBody[], extra: Record<string, unknown> = {}): Buffer {
+  const extraJson = JSON.stringify(extra).slice(1, -1);
+  return joinList(`{${JSON.stringify(key)}:[`, entries, extraJson === '' ? ']}' : `],${extraJson}}`);
+}
+
 function joinList(head: string, entries: readonly CachedBody[], tail: string): Buffer {
   const parts: Buffer[] = [Buffer.from(head)];
   const comma = Buffer.from(',');

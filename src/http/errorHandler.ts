@@ -22,7 +22,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     if (known !== undefined) {
       return send(400, { ...known, detail: `the ${param} must match ^[a-z0-9][a-z0-9.+_-]*$ and be at most 100 characters` });
     }
-    return send(400, { code: 'INVALID_REQUEST', message: `Invalid request: ${error.message}` });
+    const code = error.validationContext === 'querystring' ? 'INVALID_QUERY' : error.validationContext === 'body' ? 'INVALID_BODY' : 'INVALID_REQUEST';
+    return send(400, { code, message: `Invalid request: ${error.message}` });
   }
   const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   if (status < 500) return send(status, { code: error.code ?? 'BAD_REQUEST', message: error.message });

@@ -8,27 +8,27 @@ import { chooseEncoding, compressedBody, encodedEtag, identityEtag, MIN_COMPRESS
 
 export async function sendCached(request: FastifyRequest, reply: FastifyReply, cached: CachedBody, maxAgeSeconds: number): Promise<FastifyReply> {
   const { etag, lastModified } = cached;
-  const encoding = cached.body.byteLength >= MIN_COMPRESSED_BYTES ? chooseEncoding(request.headers['accept-encoding']) : undefined;
-  reply
-    .header('etag', encodedEtag(etag, encoding))
-    .header('cache-control', `public, max-age=${maxAgeSeconds}`)
-    .header('vary', 'Accept-Encoding');
+  reply.header('cache-control', `public, max-age=${maxAgeSeconds}`).header('vary', 'Accept-Encoding');
   if (lastModified !== undefined) reply.header('last-modified', lastModified.toUTCString());
-  if (isNotModified(request, etag, lastModified)) return reply.code(304).send();
-  reply.type(cached.contentType);
+  // Decided before the body is touched: a body built on demand is never built for a 304.
+  const notModified = isNotModified(request, etag, lastModified);
+  if (notModified !== false) return reply.header('etag', notModified).code(304).send();
+  const encoding = cached.body.byteLength >= MIN_COMPRESSED_BYTES ? chooseEncoding(request.headers['accept-encoding']) : undefined;
+  reply.header('etag', encodedEtag(etag, encoding)).type(cached.contentType);
   if (encoding === undefined) return reply.send(cached.body);
   return reply.header('content-encoding', encoding).send(await compressedBody(cached, encoding));
 }
 
-function isNotModified(request: FastifyRequest, etag: string, lastModified: Date | undefined): boolean {
+/** False, or the ETag a 304 carries: the client's own tag of this body (it may name an encoded representation). */
+function isNotModified(request: FastifyRequest, etag: string, lastModified: Date | undefined): string | false {
   const ifNoneMatch = request.headers['if-none-match'];
   // If-None-Match wins; If-Modified-Since counts only without it (§13.2.2).
-  if (ifNoneMatch !== undefined) return matchesIfNoneMatch(ifNoneMatch, etag);
+  if (ifNoneMatch !== undefined) return matchingTag(ifNoneMatch, etag) ?? false;
   const ifModifiedSince = request.headers['if-modified-since'];
   if (ifModifiedSince === undefined || lastModified === undefined) return false;
   const since = Date.parse(ifModifiedSince);
-  // HTTP dates have whole seconds; the commit time may too, but compare like for like.
-  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000);
+  // HTTP dates carry whole seconds.
+  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000) ? etag : false;
 }
 
 /**
@@ -36,9 +36,16 @@ function isNotModified(request: FastifyRequest, etag: string, lastModified: Date
  * anything; a tag of any encoding of this body matches it.
  */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  return header.split(',').some((candidate) => {
+  return header !== undefined && matchingTag(header, etag) !== undefined;
+}
+
+/** The tag of `header` that matches `etag`, without a weak prefix; `etag` itself for `*`. */
+function matchingTag(header: string, etag: string): string | undefined {
+  for (const candidate of header.split(',')) {
     const tag = candidate.trim();
-    return tag === '*' || identityEtag(tag.startsWith('W/') ? tag.slice(2) : tag) === etag;
-  });
+    if (tag === '*') return etag;
+    const strong = tag.startsWith('W/') ? tag.slice(2) : tag;
+    if (identityEtag(strong) === etag) return strong;
+  }
+  return undefined;
 }

@@ -1,5 +1,4 @@
 // The v1 read API:
-//   GET /v1/workers                         → {"workers":[…full entries…], "total": n}
 //   GET /v1/workers/:id                     → everything known about one worker
 //   GET /v1/workers/:id/{PKGBUILD,.SRCINFO,metadata.json,README.md} → the file as committed
 
@@ -18,9 +17,6 @@ export async function v1WorkerRoutes(app: FastifyInstance): Promise<void> {
     if (served === undefined) throw workerNotFound();
     return served;
   };
-
-  app.get('/v1/workers', async (request, reply) =>
-    sendCached(request, reply, catalog.snapshot().v1List, catalog.cacheMaxAgeSeconds));
 
   app.get<{ Params: WorkerIdParams }>('/v1/workers/:id', { schema }, async (request, reply) =>
     sendCached(request, reply, servedWorker(request.params.id).v1, catalog.cacheMaxAgeSeconds));
