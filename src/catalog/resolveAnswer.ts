@@ -1,0 +1,67 @@
+// resolveAnswer: the bytes GET /v1/resolve sends for one normalised request —
+// 200 with the chosen worker's v1 entry, or 404 NO_MATCHING_WORKER with every
+// candidate's reasons — kept per snapshot, at most MAX_ANSWERS of them.
+//
+// An answer is a pure function of the snapshot and the request, so its ETag
+// is a digest of the snapshot id, the normalised request and the chosen
+// entry's own ETag (which covers the advertised git URL, the one input the
+// snapshot id does not name); the body is never hashed. No Last-Modified: a
+// candidate's branch being deleted changes the answer without any newer
+// commit, so a date would validate a stale answer.
+
+import { createHash } from 'node:crypto';
+import type { CachedBody } from './cachedBody.js';
+import { perSnapshot } from './perSnapshot.js';
+import { defaultBackendOrder, resolveWorker, type Resolution, type ResolveRequest } from './resolveWorker.js';
+import type { CatalogSnapshot } from './snapshot.js';
+
+export type ResolveAnswer =
+  | { readonly status: 200; readonly body: CachedBody }
+  | { readonly status: 404; readonly code: 'WORKER_NOT_FOUND' }
+  | { readonly status: 404; readonly code: 'NO_MATCHING_WORKER'; readonly body: Buffer };
+
+/** The request as answered: defaults applied, accel de-duplicated. */
+export interface NormalisedQuery {
+  readonly worker: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly accel: readonly string[];
+  readonly free: boolean;
+}
+
+const MAX_ANSWERS = 1024;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+// Insertion-ordered: when full, the oldest answer goes first.
+const answersOf = perSnapshot((_snapshot: CatalogSnapshot) => new Map<string, ResolveAnswer>());
+
+export function resolveAnswer(snapshot: CatalogSnapshot, request: ResolveRequest): ResolveAnswer {
+  const accel = request.accel === undefined ? defaultBackendOrder() : [...new Set(request.accel)];
+  const query: NormalisedQuery = { worker: request.worker, platform: request.platform, arch: request.arch, accel, free: request.free === true };
+  // Equivalent requests (accel absent or spelled out, repeated backends) share one answer.
+  const key = JSON.stringify(query);
+  const answers = answersOf(snapshot);
+  const known = answers.get(key);
+  if (known !== undefined) return known;
+  const answer = buildAnswer(snapshot, query, key, resolveWorker(snapshot, query));
+  if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value as string);
+  answers.set(key, answer);
+  return answer;
+}
+
+function buildAnswer(snapshot: CatalogSnapshot, query: NormalisedQuery, key: string, resolution: Resolution): ResolveAnswer {
+  const { chosen, reason } = resolution;
+  if (resolution.candidates.length === 0) return { status: 404, code: 'WORKER_NOT_FOUND' };
+  const { candidates } = resolution;
+  if (chosen === undefined) {
+    const body = { error: { code: 'NO_MATCHING_WORKER', message: `No variant of ${query.worker} fits this host`, detail: reason }, query, candidates };
+    return { status: 404, code: 'NO_MATCHING_WORKER', body: Buffer.from(JSON.stringify(body)) };
+  }
+  const { record, v1 } = chosen;
+  // The entry is spliced in as the bytes the snapshot already holds: never re-serialised.
+  const head = `${JSON.stringify({ worker: record.id, version: record.version, workerType: record.metadata.worker_type }).slice(0, -1)},"entry":`;
+  const tail = `,${JSON.stringify({ reason, query, candidates }).slice(1)}`;
+  const body = Buffer.concat([Buffer.from(head), v1.body, Buffer.from(tail)]);
+  const digest = createHash('sha256').update(`resolve\0${snapshot.id}\0${key}\0${v1.etag}`).digest('base64url').slice(0, 22);
+  return { status: 200, body: { body, etag: `"${digest}"`, contentType: JSON_TYPE } };
+}
