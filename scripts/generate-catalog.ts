@@ -1,0 +1,89 @@
+// generate-catalog: writes catalog.json — the index of every worker branch in
+// the planning documents' format — for a catalog repository's default branch,
+// byte for byte what the service answers on GET /v1/catalog.json for the same
+// repository and clone URL. Commit the file on the default branch.
+//
+//   npm run generate-catalog -- [--repo PATH_OR_URL] [--out FILE] [--git-url URL] [--cache-dir DIR]
+//
+// The repository is opened and indexed exactly as `npm start` does (the same
+// config rules, the same validation: only workers the service would serve are
+// listed); with no --repo, the built-in catalog (fixtures/catalog). --git-url
+// is the clone URL written into every entry (CATALOG_GIT_URL for the service).
+// Without --out the file goes to stdout. Exit 0: written; 1: the repository
+// could not be read; 2: bad usage or configuration.
+
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { buildSnapshot } from '../src/catalog/buildSnapshot.js';
+import { catalogJson } from '../src/catalog/catalogJson.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { ConfigError } from '../src/configError.js';
+import { openConfiguredRepository } from '../src/openConfiguredRepository.js';
+
+const USAGE = 'usage: npm run generate-catalog -- [--repo PATH_OR_URL] [--out FILE] [--git-url URL] [--cache-dir DIR]';
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        repo: { type: 'string' },
+        out: { type: 'string' },
+        'git-url': { type: 'string' },
+        'cache-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let config: Config;
+  try {
+    // The service's own configuration rules, fed from the flags (and the cache location from the environment).
+    config = loadConfig({
+      CATALOG_REPO: values.repo,
+      CATALOG_GIT_URL: values['git-url'] ?? process.env.CATALOG_GIT_URL,
+      CATALOG_CACHE_DIR: values['cache-dir'] ?? process.env.CATALOG_CACHE_DIR,
+      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+      HOME: process.env.HOME,
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`generate-catalog: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  let bytes: Buffer;
+  let workers: number;
+  try {
+    const logger = pino({ name: 'generate-catalog', level: 'warn' }, pino.destination(2));
+    const { repo, gitUrl } = await openConfiguredRepository(config, logger);
+    const snapshot = await buildSnapshot({ repo, gitUrl });
+    bytes = catalogJson(snapshot).body;
+    workers = snapshot.workers.size;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    process.stderr.write(`generate-catalog: ${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  if (values.out === undefined) {
+    process.stdout.write(bytes);
+  } else {
+    await writeFile(values.out, bytes);
+    process.stderr.write(`generate-catalog: wrote ${workers} workers to ${values.out}; commit it on the default branch\n`);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (error: unknown) => {
+  process.stderr.write(`generate-catalog: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});
