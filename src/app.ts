@@ -16,6 +16,7 @@ import { openApiPlugin } from './http/openApi.js';
 import { problemSchema, v1WorkerSchema } from './http/schemas/v1WorkerSchema.js';
 import { aurRpcRoutes } from './routes/aurRpc.js';
 import { catalogFileRoutes } from './routes/catalogFiles.js';
+import { cloneUrlRoutes } from './routes/cloneUrl.js';
 import { healthRoutes } from './routes/health.js';
 import { legacyWorkerRoutes } from './routes/legacyWorkers.js';
 import { problemRoutes } from './routes/problems.js';
@@ -61,6 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(versionRoutes);
   await app.register(snapshotRoutes);
   await app.register(resolveRoutes);
+  await app.register(cloneUrlRoutes);
   await app.register(catalogFileRoutes);
   await app.register(problemRoutes);
   await app.register(aurRpcRoutes);

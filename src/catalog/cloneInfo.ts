@@ -12,6 +12,6 @@ export function cloneInfo(gitUrl: string, branch: string): CloneInfo {
 }
 
 /** Quotes a word for a POSIX shell unless it is plainly safe; clients paste this command. */
-function shellWord(word: string): string {
+export function shellWord(word: string): string {
   return /^[A-Za-z0-9@%+=:,./_~-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
