@@ -13,7 +13,6 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { newestChange } from './assembleSnapshot.js';
 import { jsonListBody, type CachedBody } from './cachedBody.js';
 import { perSnapshot } from './perSnapshot.js';
 import type { CatalogSnapshot } from './snapshot.js';
@@ -55,14 +54,16 @@ export function indexDump(snapshot: CatalogSnapshot, cursor: string): Promise<In
 }
 
 async function buildDump(snapshot: CatalogSnapshot, cursor: string): Promise<IndexDump> {
-  const lastModified = newestChange(snapshot.workers);
   const body = await gzipAsync(indexDumpJson(snapshot, cursor), { level: 6 });
   const sha256 = createHash('sha256').update(body).digest('hex');
   const checksum = Buffer.from(`${sha256}  ${INDEX_DUMP_NAME}\n`);
   return {
-    gz: { body, etag: `"${sha256.slice(0, 32)}"`, contentType: 'application/gzip', lastModified },
+    // No Last-Modified: the file also changes with the cursor (a restart, a removal) while
+    // the newest commit time stays, and an If-Modified-Since 304 would then keep a client
+    // on a dump whose cursor answers 410 — a loop. The ETag alone validates it.
+    gz: { body, etag: `"${sha256.slice(0, 32)}"`, contentType: 'application/gzip' },
     // A different representation of the same fact, so a tag of its own.
-    checksum: { body: checksum, etag: `"${sha256.slice(0, 32)}-sha256"`, contentType: 'text/plain; charset=utf-8', lastModified },
+    checksum: { body: checksum, etag: `"${sha256.slice(0, 32)}-sha256"`, contentType: 'text/plain; charset=utf-8' },
     sha256,
   };
 }
