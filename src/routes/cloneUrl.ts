@@ -18,6 +18,7 @@ export async function cloneUrlRoutes(app: FastifyInstance): Promise<void> {
         description: 'Where the worker\'s branch lives and a shell command that checks out the served commit',
         type: 'object',
         required: ['git_url', 'branch', 'commit', 'clone_command'],
+        additionalProperties: false,
         properties: {
           git_url: { type: 'string' },
           branch: { type: 'string' },

@@ -53,6 +53,7 @@ export async function resolveRoutes(app: FastifyInstance): Promise<void> {
     items: {
       type: 'object',
       required: ['id', 'workerType', 'requiresLicense', 'matched', 'reasons'],
+      additionalProperties: false,
       properties: {
         id: { type: 'string' },
         workerType: { type: 'string' },
@@ -65,6 +66,7 @@ export async function resolveRoutes(app: FastifyInstance): Promise<void> {
   const normalisedQuery = {
     type: 'object',
     required: ['worker', 'platform', 'arch', 'accel', 'free'],
+    additionalProperties: false,
     properties: { worker: { type: 'string' }, platform: { type: 'string' }, arch: { type: 'string' }, accel: stringList, free: { type: 'boolean' } },
   } as const;
   const schema = {
@@ -74,11 +76,12 @@ export async function resolveRoutes(app: FastifyInstance): Promise<void> {
         description: 'The best fitting variant, its v1 entry, and why',
         type: 'object',
         required: ['worker', 'version', 'workerType', 'entry', 'reason', 'query', 'candidates'],
+        additionalProperties: false,
         properties: {
           worker: { type: 'string' },
           version: { type: 'string' },
           workerType: { type: 'string' },
-          entry: { type: 'object', description: 'The worker as GET /v1/workers/:id answers it.' },
+          entry: { $ref: 'V1Worker#', description: 'The worker as GET /v1/workers/:id answers it.' },
           reason: { type: 'string' },
           query: normalisedQuery,
           candidates,
@@ -89,6 +92,7 @@ export async function resolveRoutes(app: FastifyInstance): Promise<void> {
         description: 'No worker of that name (WORKER_NOT_FOUND), or none of its variants fits (NO_MATCHING_WORKER, with every candidate\'s reasons)',
         type: 'object',
         required: ['error'],
+        additionalProperties: false,
         properties: { error: v1ErrorSchema.properties.error, query: normalisedQuery, candidates },
       },
     },

@@ -10,6 +10,7 @@ import { catalogApp, catalogWorkerIds, emptyApp, fixtureRepository, TEST_GIT_URL
 import { errorAnswer } from '../helpers/errorAnswer.js';
 import { fixtureFile } from '../helpers/fixtureFiles.js';
 import { startGitHttpServer } from '../helpers/gitHttpServer.js';
+import { openApiValidator } from '../helpers/openApiValidator.js';
 import { git, TEST_GIT_ENV } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -55,6 +56,15 @@ test('GET /v1/workers/:id/clone-url answers the URL, branch, served commit and a
     assert.equal(response.headers['last-modified'], new Date((commit?.time ?? 0) * 1000).toUTCString());
     assert.ok((response.headers.etag as string).startsWith(`"${commit?.oid}.`), 'the ETag names the commit');
   }
+});
+
+test('clone-url answers what /openapi.json documents', async (t) => {
+  const { app } = await catalogApp(t);
+  const problems = await openApiValidator(app);
+  const body = (await app.inject('/v1/workers/llm-worker-rbee-rocm/clone-url')).json() as Clone;
+  assert.deepEqual(problems('/v1/workers/{id}/clone-url', 200, body), []);
+  assert.notDeepEqual(problems('/v1/workers/{id}/clone-url', 200, { ...body, extra: 1 }), [], 'the validator can fail');
+  assert.deepEqual(problems('/v1/workers/{id}/clone-url', 404, (await app.inject('/v1/workers/nope/clone-url')).json()), []);
 });
 
 test('every word of the command is shell-quoted when it needs to be', () => {

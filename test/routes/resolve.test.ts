@@ -6,6 +6,7 @@ import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { catalogApp, catalogWorkerIds, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { errorAnswer } from '../helpers/errorAnswer.js';
 import { fixtureMetadata, fixtureVersion } from '../helpers/fixtureFiles.js';
+import { openApiValidator } from '../helpers/openApiValidator.js';
 import { git } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -164,4 +165,12 @@ test('/openapi.json documents the resolve query and answers', async (t) => {
   const parameters = Object.fromEntries((operation.parameters ?? []).map((parameter) => [parameter.name, parameter.required === true]));
   assert.deepEqual(parameters, { worker: true, platform: true, arch: true, accel: false, free: false });
   assert.deepEqual(Object.keys(operation.responses ?? {}).sort(), ['200', '400', '404', '503']);
+
+  const problems = await openApiValidator(app);
+  assert.deepEqual(problems('/v1/resolve', 200, (await app.inject(EXAMPLE)).json()), []);
+  const noMatch = (await app.inject('/v1/resolve?worker=llm-worker-rbee&platform=macos&arch=x86_64&accel=cuda')).json();
+  assert.deepEqual(problems('/v1/resolve', 404, noMatch), []);
+  assert.deepEqual(problems('/v1/resolve', 404, (await app.inject('/v1/resolve?worker=nope&platform=linux&arch=x86_64')).json()), []);
+  assert.deepEqual(problems('/v1/resolve', 400, (await app.inject('/v1/resolve?worker=nope')).json()), []);
+  assert.notDeepEqual(problems('/v1/resolve', 200, { ...(noMatch as object), worker: 'x' }), [], 'the validator can fail');
 });
