@@ -4,6 +4,7 @@
 
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CatalogStore } from './catalog/catalogStore.js';
+import type { WorkerHistory } from './catalog/workerHistory.js';
 import { catalogPlugin } from './http/catalogPlugin.js';
 import { errorHandler } from './http/errorHandler.js';
 import { notFoundHandler } from './http/notFoundHandler.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   readonly webhooks?: { readonly secrets: readonly string[]; readonly repository?: string | undefined; readonly requester: RefreshRequester };
   /** What /health and /ready report about refreshes; absent when nothing refreshes the index. */
   readonly refreshStatus?: () => RefreshStatus | undefined;
+  /** Branch history (versions, pinned files, snapshots); absent → those routes answer 503 HISTORY_UNAVAILABLE. */
+  readonly history?: WorkerHistory;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -59,8 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(legacyWorkerRoutes);
   await app.register(searchRoutes);
   await app.register(v1WorkerRoutes);
-  await app.register(versionRoutes);
-  await app.register(snapshotRoutes);
+  await app.register(versionRoutes, { history: options.history });
+  await app.register(snapshotRoutes, { history: options.history });
   await app.register(resolveRoutes);
   await app.register(cloneUrlRoutes);
   await app.register(catalogFileRoutes);

@@ -8,6 +8,8 @@ import { pino, type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { buildSnapshot } from './catalog/buildSnapshot.js';
 import { CatalogStore } from './catalog/catalogStore.js';
+import { DeferredWorkerHistory } from './catalog/deferredWorkerHistory.js';
+import { gitWorkerHistory } from './catalog/gitWorkerHistory.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError } from './configError.js';
 import { CommitStatusReporter } from './github/commitStatusReporter.js';
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const store = new CatalogStore();
   const refresh = new DeferredRefreshEngine();
+  // The repository opens after the app listens; history answers 503 until then.
+  const history = new DeferredWorkerHistory();
   const app = await buildApp({
     store,
     logger,
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
     webhooks: { secrets: config.webhookSecrets, repository: config.githubRepository, requester: refresh },
     refreshStatus: () => refresh.status,
+    history,
   });
   // Run in order on SIGINT/SIGTERM: stop taking requests first, then let a running refresh finish.
   const shutdownSteps: Array<() => Promise<void> | void> = [() => app.close()];
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
   const indexLog = logger.child({ component: 'index' });
   const started = performance.now();
   const { repo, gitUrl, sync } = await openConfiguredRepository(config, indexLog);
+  history.attach(gitWorkerHistory({ repo }));
   const snapshot = await buildSnapshot({ repo, gitUrl });
   store.swap(snapshot);
   const rejected = [...snapshot.branches.values()].filter((branch) => branch.workers.length === 0).length;

@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
+import { gitWorkerHistory } from '../../src/catalog/gitWorkerHistory.js';
 import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
 import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
@@ -60,7 +61,7 @@ export async function catalogApp(t: TestContext, options: { broken?: readonly st
   const store = new CatalogStore();
   const snapshot = await buildSnapshot({ repo: fixture.repo, gitUrl: TEST_GIT_URL });
   store.swap(snapshot);
-  const app = await emptyApp(t, store);
+  const app = await emptyApp(t, store, { history: gitWorkerHistory({ repo: fixture.repo }) });
   return { app, store, snapshot, fixture };
 }
 
