@@ -89,11 +89,13 @@ function candidatesOf(snapshot: CatalogSnapshot, name: string): ServedWorker[] {
 function judge(served: ServedWorker, request: ResolveRequest, accel: readonly string[]): CandidateVerdict {
   const { metadata, fields } = served.record;
   const requiresLicense = metadata.requires_license === true;
+  const platforms: readonly string[] = metadata.platforms;
+  const architectures: readonly string[] = metadata.architectures;
   const reasons: string[] = [];
-  if (!metadata.platforms.includes(request.platform as never)) {
+  if (!platforms.includes(request.platform)) {
     reasons.push(`${REASON_CODES.platform}: metadata.json platforms are ${metadata.platforms.join(', ')}, not ${request.platform}`);
   }
-  if (!metadata.architectures.includes(request.arch as never)) {
+  if (!architectures.includes(request.arch)) {
     reasons.push(`${REASON_CODES.arch}: metadata.json architectures are ${metadata.architectures.join(', ')}, not ${request.arch}`);
   }
   const packageArch = fields.get('arch') ?? [];
