@@ -5,6 +5,7 @@ import { errorAnswer } from '../helpers/errorAnswer.js';
 import { historyApp, nativeVersions } from '../helpers/historyApp.js';
 import { HISTORY_WORKER } from '../helpers/historyRepository.js';
 import { git } from '../helpers/nativeGit.js';
+import { openApiValidator } from '../helpers/openApiValidator.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
 interface VersionsBody {
@@ -169,4 +170,17 @@ test('a walk past maxCommits is cut and says so: HISTORY_TRUNCATED', async (t) =
   const body = (await app.inject(VERSIONS)).json() as VersionsBody;
   assert.deepEqual({ complete: body.complete, reason: body.reason, commitsRead: body.commitsRead, maxCommits: body.maxCommits }, { complete: false, reason: 'HISTORY_TRUNCATED', commitsRead: 2, maxCommits: 2 });
   assert.deepEqual(body.versions.map((entry) => entry.version), ['1:0.3.0-1', '1:0.2.0-1']);
+});
+
+test('versions answers match the schemas /openapi.json documents for them', async (t) => {
+  const { app } = await historyApp(t);
+  const check = await openApiValidator(app);
+  const ok = await app.inject(VERSIONS);
+  assert.deepEqual(check('/v1/workers/{id}/versions', 200, ok.json()), []);
+  const missing = await app.inject('/v1/workers/nope/versions');
+  assert.deepEqual(check('/v1/workers/{id}/versions', 404, missing.json()), []);
+  const paths = Object.keys(((await app.inject('/openapi.json')).json() as { paths: Record<string, unknown> }).paths);
+  for (const route of ['/v1/workers/{id}/versions', '/v1/workers/{id}/versions/{version}/PKGBUILD', '/v1/workers/{id}/versions/{version}/.SRCINFO', '/v1/workers/{id}/versions/{version}/metadata.json', '/v1/workers/{id}/snapshot.tar.gz', '/v1/workers/{id}/versions/{version}/snapshot.tar.gz']) {
+    assert.ok(paths.includes(route), route);
+  }
 });
