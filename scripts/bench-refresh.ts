@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startGitHttpServer } from './lib/gitHttpServer.js';
+import { percentile } from './lib/percentile.js';
 import { startService } from './lib/serviceProcess.js';
 import { commitNewRelease, createSyntheticCatalog, syntheticWorkerId } from './lib/syntheticCatalog.js';
 
@@ -138,12 +139,6 @@ function refreshLogLines(output: string): Array<{ syncMs: number; indexMs: numbe
     lines.push({ syncMs: line.syncMs, indexMs: line.indexMs });
   }
   return lines;
-}
-
-/** Nearest-rank percentile. */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 function printTable(results: readonly SizeResult[], pushes: number): void {

@@ -60,8 +60,11 @@ export function assembleSnapshot(parts: SnapshotParts): CatalogSnapshot {
     branches,
     workers,
     // Views of the whole catalog are built when first asked for (see lazyBody).
-    legacyList: lazyBody(() => jsonListBody('workers', [...workers.values()].map((served) => served.legacy), {}, newestChange(workers))),
-    v1List: lazyBody(() => jsonListBody('workers', [...workers.values()].map((served) => served.v1), { total: workers.size }, newestChange(workers))),
+    // Their Last-Modified is when this snapshot was built, not the newest
+    // commit: removing a worker changes the list without a newer commit, and
+    // an If-Modified-Since 304 must never keep a client on a stale list.
+    legacyList: lazyBody(() => jsonListBody('workers', [...workers.values()].map((served) => served.legacy), {}, builtAt)),
+    v1List: lazyBody(() => jsonListBody('workers', [...workers.values()].map((served) => served.v1), { total: workers.size }, builtAt)),
     problems: lazyBody(() => jsonBody(problemReport(branches))),
   };
 }
@@ -69,13 +72,6 @@ export function assembleSnapshot(parts: SnapshotParts): CatalogSnapshot {
 /** A commit's time as a Date (git keeps whole seconds). */
 export function commitDate(commit: CommitInfo): Date {
   return new Date(commit.time * 1000);
-}
-
-/** The newest commit time of any served worker: when the catalog as a whole last changed. */
-export function newestChange(workers: ReadonlyMap<string, ServedWorker>): Date | undefined {
-  let newest = -Infinity;
-  for (const served of workers.values()) newest = Math.max(newest, served.record.commit.time);
-  return Number.isFinite(newest) ? new Date(newest * 1000) : undefined;
 }
 
 /** In key order. Keys usually arrive in order (a worker's id is its branch), so the sort is usually skipped. */

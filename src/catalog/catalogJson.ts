@@ -17,7 +17,6 @@
 // Pretty-printed (two spaces, final newline) because the file is committed
 // to git, where a one-line file makes every diff the whole catalog.
 
-import { newestChange } from './assembleSnapshot.js';
 import { digestBody, type CachedBody } from './cachedBody.js';
 import type { CloneInfo } from './cloneInfo.js';
 import { perSnapshot } from './perSnapshot.js';
@@ -73,4 +72,4 @@ export function catalogJsonText(workers: Iterable<ServedWorker>): string {
 
 /** GET /v1/catalog.json: built once per snapshot; its ETag is its digest, so equal catalogs share it. */
 export const catalogJson = perSnapshot((snapshot: CatalogSnapshot): CachedBody =>
-  digestBody(Buffer.from(catalogJsonText(snapshot.workers.values())), 'application/json; charset=utf-8', newestChange(snapshot.workers)));
+  digestBody(Buffer.from(catalogJsonText(snapshot.workers.values())), 'application/json; charset=utf-8', snapshot.builtAt));

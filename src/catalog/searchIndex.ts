@@ -3,28 +3,32 @@
 // are reused across snapshots (searchDocument), so a push rebuilds only the
 // orders, not 10,000 documents.
 
-import { newestChange } from './assembleSnapshot.js';
+import { facetCodes, type FacetCodes } from './facetCodes.js';
 import { perSnapshot } from './perSnapshot.js';
 import { searchDocument, type SearchDocument } from './searchDocument.js';
 
 export interface SearchIndex {
   /** In id order, which is also `sort=name`: a worker's id is its package name, as the AUR's Name is. */
   readonly byId: readonly SearchDocument[];
-  /** Oldest commit first, then id. */
-  readonly byUpdated: readonly SearchDocument[];
+  /** Places in `byId`, oldest commit first, then id. */
+  readonly byUpdatedOrdinals: Uint32Array;
+  /** Each document's facet values as integers, by its place in `byId`. */
+  readonly facets: FacetCodes;
   /** Every worker id, sorted: suggest's prefix search is a binary search in it. */
   readonly ids: readonly string[];
-  /** When the catalog last changed: the newest commit time of a served worker. */
-  readonly newest: Date | undefined;
+  /** Last-Modified of answers about the whole catalog: when the snapshot was built (see assembleSnapshot). */
+  readonly changedAt: Date;
 }
 
 export const searchIndexOf = perSnapshot((snapshot): SearchIndex => {
   const byId = [...snapshot.workers.values()].map(searchDocument);
+  const byUpdated = byId.map((_, ordinal) => ordinal).sort((a, b) => compareByUpdated(byId[a]!, byId[b]!));
   return {
     byId,
-    byUpdated: [...byId].sort(compareByUpdated),
+    byUpdatedOrdinals: Uint32Array.from(byUpdated),
+    facets: facetCodes(byId),
     ids: byId.map((document) => document.id),
-    newest: newestChange(snapshot.workers),
+    changedAt: snapshot.builtAt,
   };
 });
 

@@ -5,7 +5,8 @@
 import { relevance } from './relevance.js';
 import type { SearchCursor, SortField, SortOrder } from './searchCursor.js';
 import type { SearchDocument } from './searchDocument.js';
-import { compareByUpdated, compareIds, type SearchIndex } from './searchIndex.js';
+import type { FacetName } from './facetCodes.js';
+import { compareIds, type SearchIndex } from './searchIndex.js';
 
 export interface WorkerQuery {
   /** Lower-cased terms of `q`; every one must occur in the worker's id, name, description, tags or keywords. */
@@ -30,8 +31,8 @@ export interface WorkerQuery {
   readonly facets: boolean;
 }
 
+export type { FacetName };
 export type FacetCounts = Readonly<Record<FacetName, ReadonlyArray<{ readonly value: string; readonly count: number }>>>;
-export type FacetName = 'platform' | 'arch' | 'backend' | 'license' | 'tag';
 
 export interface SearchResult {
   readonly page: readonly SearchDocument[];
@@ -43,63 +44,65 @@ export interface SearchResult {
 
 interface Ranked {
   readonly document: SearchDocument;
+  /** The document's place in the index's id order: where its facet codes are. */
+  readonly ordinal: number;
   readonly key: string | number;
+  readonly id: string;
 }
 
+/** What the order compares: a result's sort key and id, or a cursor's. */
+type Position = Pick<Ranked, 'key' | 'id'>;
+
 export function searchWorkers(index: SearchIndex, query: WorkerQuery): SearchResult {
-  const ranked = rank(index, query);
-  const start = query.after === undefined ? 0 : firstAfter(ranked, query.after, comparator(query));
+  const compare = comparator(query);
+  const ranked = rank(index, query, compare);
+  const start = query.after === undefined ? 0 : firstAfter(ranked, query.after, compare);
   const pageRanks = ranked.slice(start, start + query.limit);
   const last = pageRanks.at(-1);
   const more = start + pageRanks.length < ranked.length;
   return {
     page: pageRanks.map((entry) => entry.document),
     total: ranked.length,
-    next: more && last !== undefined ? { sort: query.sort, order: query.order, key: last.key, id: last.document.id } : undefined,
-    facets: query.facets ? facetCounts(ranked) : undefined,
+    next: more && last !== undefined ? { sort: query.sort, order: query.order, key: last.key, id: last.id } : undefined,
+    facets: query.facets ? facetCounts(index, ranked) : undefined,
   };
 }
 
 /** Every match, in the query's order, with its sort key. */
-function rank(index: SearchIndex, query: WorkerQuery): Ranked[] {
-  const matches = (document: SearchDocument): boolean => matchesQuery(document, query);
-  if (query.sort === 'relevance') {
-    const ranked = index.byId.filter(matches).map((document) => ({ document, key: relevance(document, query.terms) }));
-    return ranked.sort(comparator(query));
-  }
-  const ordered = query.sort === 'name' ? index.byId : index.byUpdated;
-  const key = query.sort === 'name' ? (document: SearchDocument) => document.id : (document: SearchDocument) => document.updated;
+function rank(index: SearchIndex, query: WorkerQuery, compare: (a: Position, b: Position) => number): Ranked[] {
   const ranked: Ranked[] = [];
+  if (query.sort === 'relevance') {
+    index.byId.forEach((document, ordinal) => {
+      if (matchesQuery(document, query)) ranked.push({ document, ordinal, key: relevance(document, query.terms), id: document.id });
+    });
+    return ranked.sort(compare);
+  }
+  const byName = query.sort === 'name';
+  const ordinals = byName ? undefined : index.byUpdatedOrdinals;
+  const count = index.byId.length;
   // The orders are prebuilt ascending; descending walks them backwards.
   const descending = query.order === 'desc';
-  for (let i = 0; i < ordered.length; i += 1) {
-    const document = ordered[descending ? ordered.length - 1 - i : i]!;
-    if (matches(document)) ranked.push({ document, key: key(document) });
+  for (let i = 0; i < count; i += 1) {
+    const at = descending ? count - 1 - i : i;
+    const ordinal = ordinals === undefined ? at : ordinals[at]!;
+    const document = index.byId[ordinal]!;
+    if (matchesQuery(document, query)) ranked.push({ document, ordinal, key: byName ? document.id : document.updated, id: document.id });
   }
   return ranked;
 }
 
 /** The total order of a query's results: its sort key, then the id, reversed for `desc`. */
-function comparator(query: WorkerQuery): (a: Ranked | CursorLike, b: Ranked | CursorLike) => number {
-  const ascending = (a: Ranked | CursorLike, b: Ranked | CursorLike): number => {
-    const [keyA, idA] = keyOf(a);
-    const [keyB, idB] = keyOf(b);
-    if (query.sort === 'name') return compareIds(idA, idB);
-    if (query.sort === 'updated') return compareByUpdated({ updated: keyA as number, id: idA }, { updated: keyB as number, id: idB });
-    // Ascending relevance is the worst match first, so that `desc` (the default) is the best first, ids in order.
-    return (keyA as number) - (keyB as number) || compareIds(idB, idA);
-  };
+function comparator(query: WorkerQuery): (a: Position, b: Position) => number {
+  let ascending: (a: Position, b: Position) => number;
+  if (query.sort === 'name') ascending = (a, b) => compareIds(a.id, b.id);
+  else if (query.sort === 'updated') ascending = (a, b) => (a.key as number) - (b.key as number) || compareIds(a.id, b.id);
+  // Ascending relevance is the worst match first, so that `desc` (the default) is the best first, ids in order.
+  else ascending = (a, b) => (a.key as number) - (b.key as number) || compareIds(b.id, a.id);
   return query.order === 'desc' ? (a, b) => ascending(b, a) : ascending;
 }
 
-type CursorLike = Pick<SearchCursor, 'key' | 'id'>;
-
-function keyOf(entry: Ranked | CursorLike): [string | number, string] {
-  return 'document' in entry ? [entry.key, entry.document.id] : [entry.key, entry.id];
-}
-
 /** The index of the first result ordered after the cursor (binary search: results are sorted). */
-function firstAfter(ranked: readonly Ranked[], cursor: SearchCursor, compare: (a: Ranked | CursorLike, b: Ranked | CursorLike) => number): number {
+function firstAfter(ranked: readonly Ranked[], cursor: Position, compare: (a: Position, b: Position) => number): number {
   let low = 0;
   let high = ranked.length;
   while (low < high) {
@@ -127,26 +130,17 @@ function anyOf(wanted: readonly string[], present: readonly string[]): boolean {
   return wanted.length === 0 || wanted.some((value) => present.includes(value));
 }
 
-function facetCounts(ranked: readonly Ranked[]): FacetCounts {
-  const counters: Record<FacetName, Map<string, number>> = { platform: new Map(), arch: new Map(), backend: new Map(), license: new Map(), tag: new Map() };
-  const count = (facet: FacetName, value: string): void => {
-    const counter = counters[facet];
-    counter.set(value, (counter.get(value) ?? 0) + 1);
-  };
-  for (const { document } of ranked) {
-    for (const platform of document.platforms) count('platform', platform);
-    for (const arch of document.architectures) count('arch', arch);
-    count('backend', document.backend);
-    count('license', document.license);
-    for (const tag of document.tags) count('tag', tag);
-  }
-  const sorted = (counter: Map<string, number>) =>
-    [...counter].map(([value, n]) => ({ value, count: n })).sort((a, b) => b.count - a.count || compareIds(a.value, b.value));
-  return {
-    platform: sorted(counters.platform),
-    arch: sorted(counters.arch),
-    backend: sorted(counters.backend),
-    license: sorted(counters.license),
-    tag: sorted(counters.tag),
-  };
+/** Counts over every match, from the index's integer facet codes: one array increment per value. */
+function facetCounts(index: SearchIndex, ranked: readonly Ranked[]): FacetCounts {
+  const { values, codes } = index.facets;
+  const counts = new Uint32Array(values.length);
+  for (const { ordinal } of ranked) for (const code of codes[ordinal]!) counts[code]! += 1;
+  const byFacet: Record<FacetName, Array<{ value: string; count: number }>> = { platform: [], arch: [], backend: [], license: [], tag: [] };
+  counts.forEach((count, code) => {
+    if (count === 0) return;
+    const { facet, value } = values[code]!;
+    byFacet[facet].push({ value, count });
+  });
+  for (const list of Object.values(byFacet)) list.sort((a, b) => b.count - a.count || compareIds(a.value, b.value));
+  return byFacet;
 }

@@ -16,6 +16,11 @@ const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 const compressedBodies = new WeakMap<CachedBody, Map<ContentEncoding, Promise<Buffer>>>();
 
+/** Text and JSON shrink; an archive or a .gz file is compressed already, and compressing it again only costs CPU. */
+export function isCompressible(contentType: string): boolean {
+  return /^(?:text\/|application\/(?:json|[a-z.+-]*\+json|xml|javascript)\b)/.test(contentType);
+}
+
 /** The best encoding the client accepts (RFC 9110 §12.5.3), brotli first; undefined means identity. */
 export function chooseEncoding(acceptEncoding: string | undefined): ContentEncoding | undefined {
   if (acceptEncoding === undefined) return undefined;

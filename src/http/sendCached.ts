@@ -4,7 +4,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CachedBody } from '../catalog/cachedBody.js';
-import { chooseEncoding, compressedBody, encodedEtag, identityEtag, MIN_COMPRESSED_BYTES } from './contentEncoding.js';
+import { chooseEncoding, compressedBody, encodedEtag, identityEtag, isCompressible, MIN_COMPRESSED_BYTES } from './contentEncoding.js';
 
 export async function sendCached(request: FastifyRequest, reply: FastifyReply, cached: CachedBody, maxAgeSeconds: number): Promise<FastifyReply> {
   const { etag, lastModified } = cached;
@@ -13,7 +13,8 @@ export async function sendCached(request: FastifyRequest, reply: FastifyReply, c
   // Decided before the body is touched: a body built on demand is never built for a 304.
   const notModified = isNotModified(request, etag, lastModified);
   if (notModified !== false) return reply.header('etag', notModified).code(304).send();
-  const encoding = cached.body.byteLength >= MIN_COMPRESSED_BYTES ? chooseEncoding(request.headers['accept-encoding']) : undefined;
+  const worthCompressing = cached.body.byteLength >= MIN_COMPRESSED_BYTES && isCompressible(cached.contentType);
+  const encoding = worthCompressing ? chooseEncoding(request.headers['accept-encoding']) : undefined;
   reply.header('etag', encodedEtag(etag, encoding)).type(cached.contentType);
   if (encoding === undefined) return reply.send(cached.body);
   return reply.header('content-encoding', encoding).send(await compressedBody(cached, encoding));

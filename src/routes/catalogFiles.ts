@@ -94,8 +94,6 @@ export async function catalogFileRoutes(app: FastifyInstance): Promise<void> {
     schema: { response: { 200: { description: 'gzip of {"workers":[…],"total","snapshot","cursor"}', content: { 'application/gzip': { schema: { type: 'string', format: 'binary' } } } }, ...v1ErrorResponses } },
   }, async (request, reply) => {
     const dump = await dumpOf(catalog.snapshot());
-    // The file is already gzip: compressing it again for transfer would only cost CPU.
-    delete request.headers['accept-encoding'];
     reply.header('x-checksum-sha256', dump.sha256).header('repr-digest', `sha-256=:${Buffer.from(dump.sha256, 'hex').toString('base64')}:`);
     return sendCached(request, reply, dump.gz, catalog.cacheMaxAgeSeconds);
   });

@@ -92,7 +92,7 @@ const tagsOf = perSnapshot((snapshot: CatalogSnapshot): CachedBody => {
   const counts = new Map<string, number>();
   for (const document of searchIndexOf(snapshot).byId) for (const tag of document.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
   const tags = [...counts].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : 1));
-  return jsonBody({ tags, total: tags.length }, searchIndexOf(snapshot).newest);
+  return jsonBody({ tags, total: tags.length }, searchIndexOf(snapshot).changedAt);
 });
 
 export async function searchRoutes(app: FastifyInstance): Promise<void> {
@@ -115,7 +115,7 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
     return sendCached(request, reply, {
       etag: queryEtag(snapshot, request.query),
       contentType: JSON_TYPE,
-      lastModified: index.newest,
+      lastModified: index.changedAt,
       get body() {
         return (body ??= search());
       },
@@ -168,12 +168,12 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const snapshot = catalog.snapshot();
     const prefix = request.query.q.toLowerCase();
-    const { ids, newest } = searchIndexOf(snapshot);
+    const { ids, changedAt } = searchIndexOf(snapshot);
     const suggestions: string[] = [];
     for (let at = lowerBound(ids, prefix); at < ids.length && suggestions.length < request.query.limit && ids[at]!.startsWith(prefix); at += 1) {
       suggestions.push(ids[at]!);
     }
-    const body = jsonBody({ ids: suggestions }, newest);
+    const body = jsonBody({ ids: suggestions }, changedAt);
     return sendCached(request, reply, { ...body, etag: queryEtag(snapshot, request.query) }, catalog.cacheMaxAgeSeconds);
   });
 
