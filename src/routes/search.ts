@@ -14,6 +14,7 @@ import { perSnapshot } from '../catalog/perSnapshot.js';
 import { decodeCursor, encodeCursor, type SortField, type SortOrder } from '../catalog/searchCursor.js';
 import { searchIndexOf } from '../catalog/searchIndex.js';
 import { searchWorkers, type WorkerQuery } from '../catalog/searchWorkers.js';
+import { servedContentTag } from '../catalog/servedContentTag.js';
 import type { CatalogSnapshot } from '../catalog/snapshot.js';
 import { WORKER_ID_MAX_LENGTH, WORKER_ID_PATTERN } from '../catalog/workerId.js';
 import { v1ErrorResponses } from '../http/errorEnvelope.js';
@@ -229,16 +230,10 @@ function isOn(value: string): boolean {
   return value === '1' || value === 'true';
 }
 
-/**
- * A strong validator from what is served and the query as the schema left it
- * (defaults applied, unknown keys removed, keys sorted). The v1 list's ETag
- * digests every served entry's own, so it changes whenever any served byte
- * does — even when branch tips do not, as when a restart forgets a last good
- * version — and it is computed once per snapshot.
- */
+/** A strong validator from what is served and the query as the schema left it (defaults applied, unknown keys removed, keys sorted). */
 function queryEtag(snapshot: CatalogSnapshot, query: object): string {
   const canonical = JSON.stringify(Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return `"${createHash('sha256').update(`${snapshot.v1List.etag}\0${canonical}`).digest('base64url').slice(0, 22)}"`;
+  return `"${createHash('sha256').update(`${servedContentTag(snapshot)}\0${canonical}`).digest('base64url').slice(0, 22)}"`;
 }
 
 /** The first index whose id is not below `prefix`. */
