@@ -112,7 +112,7 @@ export function gitWorkerHistory(options: GitWorkerHistoryOptions): WorkerHistor
     try {
       const tree = await readCommitTree(repo, { commitOid, ...limits });
       const { bytes, sha256 } = await snapshotTarball({ folder, time: tree.time, entries: tree.entries });
-      return { bytes, sha256, commit: commitOid, time: tree.time };
+      return { bytes, sha256, commit: commitOid, folder, time: tree.time };
     } catch (error) {
       if (error instanceof TreeTooLargeError) return { kind: 'too-large', detail: `at most ${error.data.max} ${error.data.limit}` };
       if (error instanceof UnsafeArchivePathError) return { kind: 'unsafe-path', detail: error.data.path };

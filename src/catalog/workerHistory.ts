@@ -44,6 +44,8 @@ export interface SnapshotArchive {
   readonly bytes: Buffer;
   readonly sha256: Buffer;
   readonly commit: string;
+  /** The one top folder every entry lives under. */
+  readonly folder: string;
   /** Committer time, seconds since the epoch: every entry's mtime. */
   readonly time: number;
 }

@@ -10,6 +10,7 @@ import type { CachedBody } from '../catalog/cachedBody.js';
 import type { ChangeLog } from '../catalog/changeLog.js';
 import { indexDump, type IndexDump } from '../catalog/indexDump.js';
 import type { CatalogSnapshot } from '../catalog/snapshot.js';
+import { checksumHeaders } from '../http/checksumHeaders.js';
 import { v1ErrorResponses } from '../http/errorEnvelope.js';
 import { HttpError } from '../http/httpError.js';
 import { sendCached } from '../http/sendCached.js';
@@ -94,7 +95,7 @@ export async function catalogFileRoutes(app: FastifyInstance): Promise<void> {
     schema: { response: { 200: { description: 'gzip of {"workers":[…],"total","snapshot","cursor"}', content: { 'application/gzip': { schema: { type: 'string', format: 'binary' } } } }, ...v1ErrorResponses } },
   }, async (request, reply) => {
     const dump = await dumpOf(catalog.snapshot());
-    reply.header('x-checksum-sha256', dump.sha256).header('repr-digest', `sha-256=:${Buffer.from(dump.sha256, 'hex').toString('base64')}:`);
+    reply.headers(checksumHeaders(Buffer.from(dump.sha256, 'hex')));
     return sendCached(request, reply, dump.gz, catalog.cacheMaxAgeSeconds);
   });
 

@@ -86,6 +86,7 @@ test('GET /v1/workers/:id/snapshot.tar.gz is the served commit\'s tree under one
   assert.equal(served.oid, source.commits.get('1:0.2.0-1'), 'the last good commit, not the rejected tip');
   assert.equal(response.headers['content-type'], 'application/gzip');
   assert.equal(response.headers['content-encoding'], undefined, 'the .tar.gz is the file, not an encoding');
+  assert.equal(response.headers.vary, 'Accept-Encoding');
   assert.equal(response.headers['content-disposition'], `attachment; filename="${HISTORY_WORKER}.tar.gz"`);
   const digest = createHash('sha256').update(response.rawPayload).digest();
   assert.equal(response.headers['x-checksum-sha256'], digest.toString('hex'));
@@ -142,6 +143,21 @@ test('GET /v1/workers/:id/versions/:version/snapshot.tar.gz is the tree of that 
   assert.deepEqual((await app.inject(versionSnapshot('1:0.2.0-1'))).rawPayload, (await app.inject(SERVED)).rawPayload);
 });
 
+test('Accept-Encoding: br or gzip leaves the tarball as it is: the same bytes and ETag as without it', async (t) => {
+  const { app } = await historyApp(t);
+  for (const url of [SERVED, versionSnapshot('0.1.0-1')]) {
+    const plain = await app.inject(url);
+    assert.ok(plain.rawPayload.byteLength >= 1024, 'large enough that sendCached would compress a compressible body');
+    for (const encoding of ['br', 'gzip', 'br;q=1, gzip;q=0.5', '*']) {
+      const response = await app.inject({ url, headers: { 'accept-encoding': encoding } });
+      assert.equal(response.statusCode, 200, `${url} ${encoding}`);
+      assert.equal(response.headers['content-encoding'], undefined, `${url} ${encoding}`);
+      assert.equal(response.headers.etag, plain.headers.etag, `${url} ${encoding}`);
+      assert.deepEqual(response.rawPayload, plain.rawPayload, `${url} ${encoding}`);
+    }
+  }
+});
+
 test('snapshots: 304 on If-None-Match and If-Modified-Since', async (t) => {
   const { app } = await historyApp(t);
   for (const url of [SERVED, versionSnapshot('0.1.0-1')]) {
@@ -151,6 +167,8 @@ test('snapshots: 304 on If-None-Match and If-Modified-Since', async (t) => {
       const again = await app.inject({ url, headers });
       assert.equal(again.statusCode, 304, `${url} ${JSON.stringify(headers)}`);
       assert.equal(again.rawPayload.byteLength, 0);
+      assert.equal(again.headers.etag, etag);
+      assert.equal(again.headers['x-checksum-sha256'], first.headers['x-checksum-sha256'], 'a 304 still names the file it validates');
     }
     assert.equal((await app.inject({ url, headers: { 'if-none-match': '"other"' } })).statusCode, 200);
     assert.equal((await app.inject({ url, headers: { 'if-modified-since': new Date(Date.parse(String(first.headers['last-modified'])) - 1000).toUTCString() } })).statusCode, 200);
