@@ -1,16 +1,17 @@
 // aurBody: an AUR RPC answer as a CachedBody for sendCached — JSON, or the
 // JSONP script aurweb writes for a `callback` (`/**/name({…})`,
-// text/javascript). Its ETag names the snapshot and the normalised request,
-// so it costs a small digest of the request, never a hash of the response.
+// text/javascript). Its ETag is a digest of what the snapshot serves
+// (servedContentTag) and the normalised request, so it costs a small digest
+// of the request, never a hash of the response.
 
 import { createHash } from 'node:crypto';
 import type { CachedBody } from '../catalog/cachedBody.js';
 import type { AurAnswer } from './aurAnswer.js';
 
-export function aurBody(snapshotId: string, answer: AurAnswer, callback?: string): CachedBody {
+export function aurBody(contentTag: string, answer: AurAnswer, callback?: string): CachedBody {
   const key = callback === undefined ? answer.key : `${answer.key}\0callback=${callback}`;
-  const digest = createHash('sha256').update(key).digest('base64url').slice(0, 16);
-  const etag = `"aur-${snapshotId}-${digest}"`;
+  const digest = createHash('sha256').update(`aur\0${contentTag}\0${key}`).digest('base64url').slice(0, 22);
+  const etag = `"aur-${digest}"`;
   if (callback === undefined) return { body: Buffer.from(answer.json), etag, contentType: 'application/json; charset=utf-8' };
   return { body: Buffer.from(`/**/${callback}(${answer.json})`), etag, contentType: 'text/javascript; charset=utf-8' };
 }

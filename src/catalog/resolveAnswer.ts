@@ -2,10 +2,11 @@
 // 200 with the chosen worker's v1 entry, or 404 NO_MATCHING_WORKER with every
 // candidate's reasons — kept per snapshot, at most MAX_ANSWERS of them.
 //
-// An answer is a pure function of the snapshot and the request, so its ETag
-// is a digest of the snapshot id, the normalised request and the chosen
-// entry's own ETag (which covers the advertised git URL, the one input the
-// snapshot id does not name); the body is never hashed. No Last-Modified: a
+// An answer is a pure function of what the snapshot serves and the request,
+// so its ETag is a digest of servedContentTag (every served entry's own ETag:
+// not the snapshot id, which names branch tips only, while equal tips can
+// serve different workers) and the normalised request; the body is never
+// hashed. No Last-Modified: a
 // candidate's branch being deleted changes the answer without any newer
 // commit, so a date would validate a stale answer.
 
@@ -13,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { CachedBody } from './cachedBody.js';
 import { perSnapshot } from './perSnapshot.js';
 import { defaultBackendOrder, resolveWorker, type Resolution, type ResolveRequest } from './resolveWorker.js';
+import { servedContentTag } from './servedContentTag.js';
 import type { CatalogSnapshot } from './snapshot.js';
 
 export type ResolveAnswer =
@@ -62,6 +64,6 @@ function buildAnswer(snapshot: CatalogSnapshot, query: NormalisedQuery, key: str
   const head = `${JSON.stringify({ worker: record.id, version: record.version, workerType: record.metadata.worker_type }).slice(0, -1)},"entry":`;
   const tail = `,${JSON.stringify({ reason, query, candidates }).slice(1)}`;
   const body = Buffer.concat([Buffer.from(head), v1.body, Buffer.from(tail)]);
-  const digest = createHash('sha256').update(`resolve\0${snapshot.id}\0${key}\0${v1.etag}`).digest('base64url').slice(0, 22);
+  const digest = createHash('sha256').update(`resolve\0${servedContentTag(snapshot)}\0${key}`).digest('base64url').slice(0, 22);
   return { status: 200, body: { body, etag: `"${digest}"`, contentType: JSON_TYPE } };
 }

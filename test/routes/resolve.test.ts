@@ -7,6 +7,7 @@ import { catalogApp, catalogWorkerIds, TEST_GIT_URL } from '../helpers/catalogAp
 import { errorAnswer } from '../helpers/errorAnswer.js';
 import { fixtureMetadata, fixtureVersion } from '../helpers/fixtureFiles.js';
 import { openApiValidator } from '../helpers/openApiValidator.js';
+import { snapshotWithout } from '../helpers/snapshotWithout.js';
 import { git } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -155,6 +156,20 @@ test('ETags: 304 on a match (lists, *, weak), one tag per normalised query, a ne
   assert.equal(moved.statusCode, 200);
   assert.notEqual(moved.headers.etag, etag);
   assert.equal((moved.json() as Resolved).worker, 'llm-worker-rbee-cuda');
+});
+
+test('the ETag follows what is served: a candidate gone on equal branch tips changes it, the choice unchanged', async (t) => {
+  const { app, store, snapshot } = await catalogApp(t);
+  const first = await app.inject(EXAMPLE);
+  const etag = first.headers.etag as string;
+  assert.ok((first.json() as Resolved).candidates.some((candidate) => candidate.id === 'llm-worker-rbee-rocm'));
+  store.swap(snapshotWithout(snapshot, ['llm-worker-rbee-rocm']));
+  const after = await app.inject({ url: EXAMPLE, headers: { 'if-none-match': etag } });
+  assert.equal(after.statusCode, 200, 'the candidates changed, so the answer did');
+  assert.notEqual(after.headers.etag, etag);
+  const body = after.json() as Resolved;
+  assert.equal(body.worker, 'llm-worker-rbee-cuda');
+  assert.ok(!body.candidates.some((candidate) => candidate.id === 'llm-worker-rbee-rocm'));
 });
 
 test('/openapi.json documents the resolve query and answers', async (t) => {
