@@ -1,6 +1,7 @@
 // resolveAnswer: the bytes GET /v1/resolve sends for one normalised request —
 // 200 with the chosen worker's v1 entry, or 404 NO_MATCHING_WORKER with every
-// candidate's reasons — kept per snapshot, at most MAX_ANSWERS of them.
+// candidate's reasons — kept per snapshot, at most MAX_ANSWERS of them (the
+// least recently asked for go first).
 //
 // An answer is a pure function of what the snapshot serves and the request,
 // so its ETag is a digest of servedContentTag (every served entry's own ETag:
@@ -11,6 +12,7 @@
 // commit, so a date would validate a stale answer.
 
 import { createHash } from 'node:crypto';
+import { BoundedCache } from './boundedCache.js';
 import type { CachedBody } from './cachedBody.js';
 import { perSnapshot } from './perSnapshot.js';
 import { defaultBackendOrder, resolveWorker, type Resolution, type ResolveRequest } from './resolveWorker.js';
@@ -34,8 +36,7 @@ export interface NormalisedQuery {
 const MAX_ANSWERS = 1024;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-// Insertion-ordered: when full, the oldest answer goes first.
-const answersOf = perSnapshot((_snapshot: CatalogSnapshot) => new Map<string, ResolveAnswer>());
+const answersOf = perSnapshot((_snapshot: CatalogSnapshot) => new BoundedCache<string, ResolveAnswer>({ maxEntries: MAX_ANSWERS }));
 
 export function resolveAnswer(snapshot: CatalogSnapshot, request: ResolveRequest): ResolveAnswer {
   const accel = request.accel === undefined ? defaultBackendOrder() : [...new Set(request.accel)];
@@ -46,7 +47,6 @@ export function resolveAnswer(snapshot: CatalogSnapshot, request: ResolveRequest
   const known = answers.get(key);
   if (known !== undefined) return known;
   const answer = buildAnswer(snapshot, query, key, resolveWorker(snapshot, query));
-  if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value as string);
   answers.set(key, answer);
   return answer;
 }

@@ -5,8 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import { pinnedCloneBody } from '../catalog/pinnedClone.js';
 import { v1ErrorResponses } from '../http/errorEnvelope.js';
-import { workerNotFound } from '../http/httpError.js';
 import { sendCached } from '../http/sendCached.js';
+import { servedWorker } from './servedWorker.js';
 import { workerIdParams, type WorkerIdParams } from './workerIdParams.js';
 
 export async function cloneUrlRoutes(app: FastifyInstance): Promise<void> {
@@ -31,8 +31,6 @@ export async function cloneUrlRoutes(app: FastifyInstance): Promise<void> {
   } as const;
 
   app.get<{ Params: WorkerIdParams }>('/v1/workers/:id/clone-url', { schema }, async (request, reply) => {
-    const served = catalog.snapshot().workers.get(request.params.id);
-    if (served === undefined) throw workerNotFound();
-    return sendCached(request, reply, pinnedCloneBody(served), catalog.cacheMaxAgeSeconds);
+    return sendCached(request, reply, pinnedCloneBody(servedWorker(app, request.params.id)), catalog.cacheMaxAgeSeconds);
   });
 }

@@ -12,7 +12,8 @@ import { isHistoryFailure, type SnapshotArchive, type WorkerHistory } from '../c
 import { checksumHeaders } from '../http/checksumHeaders.js';
 import { v1ErrorResponses } from '../http/errorEnvelope.js';
 import { sendCached } from '../http/sendCached.js';
-import { failureError, historyErrorResponses, requireHistory, servedWorker, workerVersion, workerVersionParams, type WorkerVersionParams } from './versionLookup.js';
+import { failureError, historyErrorResponses, requireHistory, workerVersion, workerVersionParams, type WorkerVersionParams } from './versionLookup.js';
+import { servedWorker } from './servedWorker.js';
 import { workerIdParams, type WorkerIdParams } from './workerIdParams.js';
 
 export interface SnapshotRoutesOptions {

@@ -3,18 +3,18 @@
 // the history port, as HTTP answers.
 
 import type { FastifyInstance } from 'fastify';
-import type { ServedWorker } from '../catalog/snapshot.js';
 import { isHistoryFailure, type HistoryFailure, type WorkerHistory, type WorkerVersion, type WorkerVersions } from '../catalog/workerHistory.js';
-import { WORKER_ID_MAX_LENGTH, WORKER_ID_PATTERN } from '../catalog/workerId.js';
 import { WORKER_VERSION_MAX_LENGTH, WORKER_VERSION_PATTERN } from '../catalog/workerVersion.js';
-import { HttpError, workerNotFound } from '../http/httpError.js';
+import { HttpError } from '../http/httpError.js';
+import { servedWorker } from './servedWorker.js';
+import { workerIdParams } from './workerIdParams.js';
 
 export const workerVersionParams = {
   type: 'object',
   required: ['id', 'version'],
   additionalProperties: false,
   properties: {
-    id: { type: 'string', minLength: 1, maxLength: WORKER_ID_MAX_LENGTH, pattern: WORKER_ID_PATTERN.source },
+    id: workerIdParams.properties.id,
     version: {
       type: 'string',
       minLength: 3,
@@ -34,12 +34,6 @@ export interface WorkerVersionParams {
 export const historyErrorResponses = {
   422: { description: 'The tree cannot be archived (too large, or a path that is not safe)', $ref: 'V1Error#' },
 } as const;
-
-export function servedWorker(app: FastifyInstance, id: string): ServedWorker {
-  const served = app.catalog.snapshot().workers.get(id);
-  if (served === undefined) throw workerNotFound();
-  return served;
-}
 
 export function requireHistory(history: WorkerHistory | undefined): WorkerHistory {
   if (history === undefined) throw historyUnavailable();

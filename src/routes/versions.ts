@@ -6,7 +6,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { BoundedCache } from '../catalog/boundedCache.js';
-import type { CachedBody } from '../catalog/cachedBody.js';
+import { fileBody, type CachedBody } from '../catalog/cachedBody.js';
 import { isHistoryFailure, type WorkerHistory } from '../catalog/workerHistory.js';
 import { versionsBody } from '../catalog/versionsBody.js';
 import { v1ErrorResponses } from '../http/errorEnvelope.js';
@@ -87,7 +87,7 @@ export async function versionRoutes(app: FastifyInstance, options: VersionRoutes
       const key = `${file.oid}\0${version.time}\0${name}`;
       let body = fileBodies.get(key);
       if (body === undefined) {
-        body = { body: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength), etag: `"${file.oid}"`, contentType, lastModified: new Date(version.time * 1000) };
+        body = fileBody(file, contentType, new Date(version.time * 1000));
         fileBodies.set(key, body);
       }
       return sendCached(request, reply, body, catalog.cacheMaxAgeSeconds);

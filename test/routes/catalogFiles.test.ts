@@ -18,6 +18,7 @@ import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
 import { FIXTURE_TIME } from '../../src/git/createRepositoryFromFolders.js';
 import { catalogApp, catalogWorkerIds, emptyApp, TEST_GIT_URL, type FixtureRepository } from '../helpers/catalogApp.js';
 import { errorAnswer } from '../helpers/errorAnswer.js';
+import { expectErrors } from '../helpers/expectErrors.js';
 import { fixtureFile, fixtureMetadata, fixtureVersion } from '../helpers/fixtureFiles.js';
 import { git } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
@@ -302,12 +303,7 @@ test('GET /v1/changes: 400 for a malformed cursor or limit', async (t) => {
 });
 
 test('the whole-catalog files answer 503 before the first index, and unknown siblings 404', async (t) => {
-  const app = await emptyApp(t);
-  for (const url of ['/v1/catalog.json', '/v1/index.json.gz', '/v1/index.json.gz.sha256', '/v1/changes']) {
-    const response = await app.inject(url);
-    assert.equal(response.statusCode, 503, url);
-    assert.equal(errorAnswer(url, response).code, 'CATALOG_NOT_READY');
-  }
+  await expectErrors(await emptyApp(t), ['/v1/catalog.json', '/v1/index.json.gz', '/v1/index.json.gz.sha256', '/v1/changes'].map((url) => [url, 503, 'CATALOG_NOT_READY'] as const));
   const { app: ready } = await catalogApp(t);
   for (const url of ['/v1/index.json.gz.md5', '/v1/catalog.json.gz']) assert.equal((await ready.inject(url)).statusCode, 404, url);
 });

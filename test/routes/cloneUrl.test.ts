@@ -7,7 +7,7 @@ import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
 import { pinnedCloneInfo } from '../../src/catalog/pinnedClone.js';
 import { catalogApp, catalogWorkerIds, emptyApp, fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
-import { errorAnswer } from '../helpers/errorAnswer.js';
+import { expectErrors } from '../helpers/expectErrors.js';
 import { fixtureFile } from '../helpers/fixtureFiles.js';
 import { startGitHttpServer } from '../helpers/gitHttpServer.js';
 import { openApiValidator } from '../helpers/openApiValidator.js';
@@ -85,14 +85,11 @@ test('clone-url: 304 for If-None-Match and If-Modified-Since; 400 bad id; 404 un
   assert.equal((await app.inject({ url, headers: { 'if-modified-since': 'Thu, 01 Jan 1970 00:00:00 GMT' } })).statusCode, 200);
   assert.notEqual((await app.inject('/v1/workers/sd-worker-rbee-cpu/clone-url')).headers.etag, etag);
 
-  for (const bad of ['/v1/workers/Bad_Id!/clone-url', `/v1/workers/${'x'.repeat(101)}/clone-url`]) {
-    const response = await app.inject(bad);
-    assert.equal(response.statusCode, 400, bad);
-    assert.equal(errorAnswer(bad, response).code, 'INVALID_WORKER_ID');
-  }
-  const missing = await app.inject('/v1/workers/no-such-worker/clone-url');
-  assert.equal(missing.statusCode, 404);
-  assert.equal(errorAnswer('/v1/workers/no-such-worker/clone-url', missing).code, 'WORKER_NOT_FOUND');
+  await expectErrors(app, [
+    ['/v1/workers/Bad_Id!/clone-url', 400, 'INVALID_WORKER_ID'],
+    [`/v1/workers/${'x'.repeat(101)}/clone-url`, 400, 'INVALID_WORKER_ID'],
+    ['/v1/workers/no-such-worker/clone-url', 404, 'WORKER_NOT_FOUND'],
+  ]);
 });
 
 test('the clone command, run with native git over smart HTTP, checks out the advertised commit and only its branch', async (t) => {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { catalogApp, catalogWorkerIds, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { errorAnswer } from '../helpers/errorAnswer.js';
+import { expectErrors } from '../helpers/expectErrors.js';
 import { fixtureMetadata, fixtureVersion } from '../helpers/fixtureFiles.js';
 import { openApiValidator } from '../helpers/openApiValidator.js';
 import { snapshotWithout } from '../helpers/snapshotWithout.js';
@@ -107,16 +108,9 @@ test('bad queries answer 400 with a code', async (t) => {
     `worker=llm-worker-rbee&platform=linux&arch=x86_64&accel=${'cpu,'.repeat(60)}cpu`,
     'worker=llm-worker-rbee&platform=linux&arch=x86_64&free=maybe',
   ];
-  for (const query of schemaRejects) {
-    const response = await app.inject(`/v1/resolve?${query}`);
-    assert.equal(response.statusCode, 400, query);
-    assert.ok(['INVALID_QUERY', 'INVALID_REQUEST'].includes(errorAnswer('/v1/resolve', response).code), query);
-  }
-  for (const query of ['worker=llm-worker-rbee&platform=linux&arch=x86_64&accel=cuda,vulkan', 'worker=llm-worker-rbee&platform=linux&arch=x86_64&accel=gpu']) {
-    const response = await app.inject(`/v1/resolve?${query}`);
-    assert.equal(response.statusCode, 400, query);
-    assert.equal(errorAnswer('/v1/resolve', response).code, 'INVALID_QUERY', query);
-  }
+  // Unknown backends pass the schema's shape and are refused by the route: the same code.
+  const routeRejects = ['worker=llm-worker-rbee&platform=linux&arch=x86_64&accel=cuda,vulkan', 'worker=llm-worker-rbee&platform=linux&arch=x86_64&accel=gpu'];
+  await expectErrors(app, [...schemaRejects, ...routeRejects].map((query) => [`/v1/resolve?${query}`, 400, 'INVALID_QUERY'] as const));
 });
 
 test('ETags: 304 on a match (lists, *, weak), one tag per normalised query, a new tag when the catalog changes', async (t) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,9 +8,10 @@ import { gunzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { catalogApp, emptyApp } from '../helpers/catalogApp.js';
 import { errorAnswer } from '../helpers/errorAnswer.js';
+import { expectErrors } from '../helpers/expectErrors.js';
 import { historyApp } from '../helpers/historyApp.js';
 import { HISTORY_WORKER } from '../helpers/historyRepository.js';
-import { git } from '../helpers/nativeGit.js';
+import { git, TEST_GIT_ENV } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
 const SERVED = `/v1/workers/${HISTORY_WORKER}/snapshot.tar.gz`;
@@ -45,7 +47,6 @@ async function tarHeaders(gz: Buffer): Promise<TarHeader[]> {
 async function assertMatchesTree(t: Parameters<typeof makeTempDir>[0], gz: Buffer, gitdir: string, commit: string): Promise<void> {
   const dir = await makeTempDir(t, 'rbee-untar');
   writeFileSync(path.join(dir, 'snapshot.tar.gz'), gz);
-  const { execFileSync } = await import('node:child_process');
   execFileSync('tar', ['-xzf', 'snapshot.tar.gz'], { cwd: dir });
   assert.deepEqual(readdirSync(dir).sort(), [HISTORY_WORKER, 'snapshot.tar.gz']);
   const root = path.join(dir, HISTORY_WORKER);
@@ -61,7 +62,7 @@ async function assertMatchesTree(t: Parameters<typeof makeTempDir>[0], gz: Buffe
     }
     expectedPaths.add(file);
     const full = path.join(root, file);
-    const content = await gitBlob(gitdir, oid);
+    const content = gitBlob(gitdir, oid);
     if (mode === '120000') {
       assert.ok(lstatSync(full).isSymbolicLink(), `${file} is a symlink`);
       assert.equal(readlinkSync(full), content.toString('utf8'));
@@ -73,9 +74,9 @@ async function assertMatchesTree(t: Parameters<typeof makeTempDir>[0], gz: Buffe
   assert.deepEqual([...extracted].sort(), [...expectedPaths].sort());
 }
 
-async function gitBlob(gitdir: string, oid: string): Promise<Buffer> {
-  const { execFileSync } = await import('node:child_process');
-  return execFileSync('git', ['cat-file', 'blob', oid], { cwd: gitdir });
+/** A blob's bytes as native git has them (nativeGit's `git` answers text; blobs may not be). */
+function gitBlob(gitdir: string, oid: string): Buffer {
+  return execFileSync('git', ['cat-file', 'blob', oid], { cwd: gitdir, env: TEST_GIT_ENV });
 }
 
 test('GET /v1/workers/:id/snapshot.tar.gz is the served commit\'s tree under one folder, as git has it', async (t) => {
@@ -204,26 +205,19 @@ test('a tree past the archive bounds is refused: 422 SNAPSHOT_TOO_LARGE', async 
 
 test('snapshots: unknown worker or version, bad ids and versions, and no history', async (t) => {
   const { app } = await historyApp(t);
-  const cases: Array<[string, number, string]> = [
+  await expectErrors(app, [
     ['/v1/workers/no-such-worker/snapshot.tar.gz', 404, 'WORKER_NOT_FOUND'],
     ['/v1/workers/no-such-worker/versions/0.1.0-1/snapshot.tar.gz', 404, 'WORKER_NOT_FOUND'],
     [versionSnapshot('7.0.0-1'), 404, 'VERSION_NOT_FOUND'],
     ['/v1/workers/BAD!/snapshot.tar.gz', 400, 'INVALID_WORKER_ID'],
     [`/v1/workers/${HISTORY_WORKER}/versions/latest/snapshot.tar.gz`, 400, 'INVALID_REQUEST'],
     [`/v1/workers/${HISTORY_WORKER}/versions/${'9'.repeat(101)}-1/snapshot.tar.gz`, 400, 'INVALID_REQUEST'],
-  ];
-  for (const [url, status, code] of cases) {
-    const response = await app.inject(url);
-    assert.equal(response.statusCode, status, url);
-    assert.equal(errorAnswer(url, response).code, code, url);
-  }
+  ]);
   const { store } = await catalogApp(t);
-  const bare = await emptyApp(t, store);
-  for (const url of ['/v1/workers/llm-worker-rbee-cpu/snapshot.tar.gz', '/v1/workers/llm-worker-rbee-cpu/versions/0.1.0-1/snapshot.tar.gz']) {
-    const response = await bare.inject(url);
-    assert.equal(response.statusCode, 503, url);
-    assert.equal(errorAnswer(url, response).code, 'HISTORY_UNAVAILABLE');
-  }
+  await expectErrors(await emptyApp(t, store), [
+    ['/v1/workers/llm-worker-rbee-cpu/snapshot.tar.gz', 503, 'HISTORY_UNAVAILABLE'],
+    ['/v1/workers/llm-worker-rbee-cpu/versions/0.1.0-1/snapshot.tar.gz', 503, 'HISTORY_UNAVAILABLE'],
+  ]);
 });
 
 test('the fixture catalog\'s snapshots hold every file of each branch', async (t) => {

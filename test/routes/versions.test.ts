@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { catalogApp, emptyApp } from '../helpers/catalogApp.js';
 import { errorAnswer } from '../helpers/errorAnswer.js';
+import { expectErrors, type ErrorCase } from '../helpers/expectErrors.js';
 import { historyApp, nativeVersions } from '../helpers/historyApp.js';
 import { HISTORY_WORKER } from '../helpers/historyRepository.js';
 import { git } from '../helpers/nativeGit.js';
@@ -106,7 +107,7 @@ test('GET /v1/workers/:id/versions/:version/:file serves the file as of that ver
 
 test('versions: unknown worker, unknown version, bad ids and bad versions', async (t) => {
   const { app } = await historyApp(t);
-  const cases: Array<[string, number, string]> = [
+  const cases: ErrorCase[] = [
     ['/v1/workers/no-such-worker/versions', 404, 'WORKER_NOT_FOUND'],
     ['/v1/workers/no-such-worker/versions/0.1.0-1/PKGBUILD', 404, 'WORKER_NOT_FOUND'],
     [`/v1/workers/${HISTORY_WORKER}/versions/9.9.9-1/PKGBUILD`, 404, 'VERSION_NOT_FOUND'],
@@ -118,23 +119,17 @@ test('versions: unknown worker, unknown version, bad ids and bad versions', asyn
   for (const bad of ['0.1.0', '-1', '0.1.0-', 'a:0.1.0-1', '0.1.0-1.x', '0.1/0-1', '0.1.0-1;rm', `${'1'.repeat(120)}-1`, '0.1.0-1 ']) {
     cases.push([`/v1/workers/${HISTORY_WORKER}/versions/${encodeURIComponent(bad)}/PKGBUILD`, 400, 'INVALID_REQUEST']);
   }
-  for (const [url, status, code] of cases) {
-    const response = await app.inject(url);
-    assert.equal(response.statusCode, status, url);
-    assert.equal(errorAnswer(url, response).code, code, url);
-  }
+  await expectErrors(app, cases);
 });
 
 test('versions: 503 HISTORY_UNAVAILABLE when the app has no history', async (t) => {
   const { store } = await catalogApp(t);
-  const app = await emptyApp(t, store);
-  for (const url of ['/v1/workers/llm-worker-rbee-cpu/versions', '/v1/workers/llm-worker-rbee-cpu/versions/0.1.0-1/PKGBUILD']) {
-    const response = await app.inject(url);
-    assert.equal(response.statusCode, 503, url);
-    assert.equal(errorAnswer(url, response).code, 'HISTORY_UNAVAILABLE');
-  }
-  // Unknown workers are still 404: the history is not needed to know that.
-  assert.equal((await app.inject('/v1/workers/nope/versions')).statusCode, 404);
+  await expectErrors(await emptyApp(t, store), [
+    ['/v1/workers/llm-worker-rbee-cpu/versions', 503, 'HISTORY_UNAVAILABLE'],
+    ['/v1/workers/llm-worker-rbee-cpu/versions/0.1.0-1/PKGBUILD', 503, 'HISTORY_UNAVAILABLE'],
+    // Unknown workers are still 404: the history is not needed to know that.
+    ['/v1/workers/nope/versions', 404, 'WORKER_NOT_FOUND'],
+  ]);
 });
 
 test('the fixture catalog app serves versions: one commit per branch', async (t) => {
