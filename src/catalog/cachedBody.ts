@@ -11,6 +11,13 @@ export interface CachedBody {
   readonly contentType: string;
   /** When the content last changed (a commit time), sent as Last-Modified; absent when unknown. */
   readonly lastModified?: Date | undefined;
+  /**
+   * The body as the pieces it is joined from, when it is: sent as they are
+   * when no encoding applies, so a page of fifty prebuilt entries is never
+   * copied into one new buffer (large short-lived buffers are what drive the
+   * garbage collector under load).
+   */
+  readonly chunks?: readonly Buffer[] | undefined;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -51,21 +58,31 @@ export function jsonListBody(key: string, entries: readonly CachedBody[], extra:
   };
 }
 
-/** The bytes of `{"<key>":[…], …extra}` joined from serialised entries, for answers whose ETag is known another way. */
-export function jsonListBytes(key: string, entries: readonly CachedBody[], extra: Record<string, unknown> = {}): Buffer {
+/** The pieces of `{"<key>":[…], …extra}` from serialised entries, for answers whose ETag is known another way. */
+export function jsonListChunks(key: string, entries: readonly CachedBody[], extra: Record<string, unknown> = {}): Buffer[] {
   const extraJson = JSON.stringify(extra).slice(1, -1);
-  return joinList(`{${JSON.stringify(key)}:[`, entries, extraJson === '' ? ']}' : `],${extraJson}}`);
+  return listChunks(`{${JSON.stringify(key)}:[`, entries, extraJson === '' ? ']}' : `],${extraJson}}`);
 }
 
-function joinList(head: string, entries: readonly CachedBody[], tail: string): Buffer {
+/** The bytes of `{"<key>":[…], …extra}` joined from serialised entries. */
+export function jsonListBytes(key: string, entries: readonly CachedBody[], extra: Record<string, unknown> = {}): Buffer {
+  return Buffer.concat(jsonListChunks(key, entries, extra));
+}
+
+const COMMA = Buffer.from(',');
+
+function listChunks(head: string, entries: readonly CachedBody[], tail: string): Buffer[] {
   const parts: Buffer[] = [Buffer.from(head)];
-  const comma = Buffer.from(',');
   entries.forEach((entry, index) => {
-    if (index > 0) parts.push(comma);
+    if (index > 0) parts.push(COMMA);
     parts.push(entry.body);
   });
   parts.push(Buffer.from(tail));
-  return Buffer.concat(parts);
+  return parts;
+}
+
+function joinList(head: string, entries: readonly CachedBody[], tail: string): Buffer {
+  return Buffer.concat(listChunks(head, entries, tail));
 }
 
 /**

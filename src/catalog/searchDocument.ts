@@ -9,15 +9,20 @@ export interface SearchDocument {
   readonly served: ServedWorker;
   /** Commit time of the served version, seconds: the `updated` sort key. */
   readonly updated: number;
-  readonly nameText: string;
-  readonly nameWords: readonly string[];
-  readonly idWords: readonly string[];
-  readonly descriptionText: string;
   readonly tags: readonly string[];
   /** Supported model formats, the family and the backend: words people search for that are not tags. */
   readonly keywords: readonly string[];
-  /** id, name, description, tags and keywords, joined: every query term must occur in it. */
+  /**
+   * id, name, tags, keywords and description, lower-cased and joined by
+   * newlines, best field first: every query term must occur in it, and where
+   * it first occurs says how relevant the worker is (relevance.ts). A term
+   * holds no whitespace, so it never matches across two fields.
+   */
   readonly haystack: string;
+  /** Where the id, the name and the tags-and-keywords end in `haystack`. */
+  readonly idEnd: number;
+  readonly nameEnd: number;
+  readonly labelsEnd: number;
   readonly platforms: readonly string[];
   readonly architectures: readonly string[];
   readonly backend: string;
@@ -55,17 +60,20 @@ function buildDocument(served: ServedWorker): SearchDocument {
     ...(metadata.implementation === undefined ? [] : [metadata.implementation]),
     metadata.worker_type,
   ]);
+  const labels = [...tags, ...keywords].join('\n');
+  const idEnd = record.id.length;
+  const nameEnd = idEnd + 1 + nameText.length;
+  const labelsEnd = nameEnd + 1 + labels.length;
   return {
     id: record.id,
     served,
     updated: record.commit.time,
-    nameText,
-    nameWords: words(nameText),
-    idWords: record.id.split(/[-_.+]/),
-    descriptionText,
     tags,
     keywords,
-    haystack: [record.id, nameText, descriptionText, ...tags, ...keywords].join('\n'),
+    haystack: [record.id, nameText, labels, descriptionText].join('\n'),
+    idEnd,
+    nameEnd,
+    labelsEnd,
     platforms: metadata.platforms,
     architectures: metadata.architectures,
     backend: metadata.worker_type,
@@ -75,10 +83,6 @@ function buildDocument(served: ServedWorker): SearchDocument {
     depends: packageNames(fields, 'depends'),
     provides: new Set([...packageNames(fields, 'provides'), ...record.srcinfo.packages.map((pkg) => pkg.name.toLowerCase())]),
   };
-}
-
-function words(text: string): string[] {
-  return text.split(/[^a-z0-9]+/).filter((word) => word !== '');
 }
 
 /** `foo>=1.2` → `foo`, over the generic and every architecture-specific list of `key`. */

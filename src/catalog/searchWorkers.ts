@@ -2,7 +2,7 @@
 // order, with the total count and, when asked, facet counts over every match.
 // Pure: a search index and a query in, results out.
 
-import { relevance } from './relevance.js';
+import { termScore } from './relevance.js';
 import type { SearchCursor, SortField, SortOrder } from './searchCursor.js';
 import type { SearchDocument } from './searchDocument.js';
 import type { FacetName } from './facetCodes.js';
@@ -55,7 +55,8 @@ type Position = Pick<Ranked, 'key' | 'id'>;
 
 export function searchWorkers(index: SearchIndex, query: WorkerQuery): SearchResult {
   const compare = comparator(query);
-  const ranked = rank(index, query, compare);
+  const candidates = facetCandidates(index, query);
+  const ranked = query.sort === 'relevance' ? rankByRelevance(index, query, candidates) : rankInOrder(index, query, candidates);
   const start = query.after === undefined ? 0 : firstAfter(ranked, query.after, compare);
   const pageRanks = ranked.slice(start, start + query.limit);
   const last = pageRanks.at(-1);
@@ -68,15 +69,42 @@ export function searchWorkers(index: SearchIndex, query: WorkerQuery): SearchRes
   };
 }
 
-/** Every match, in the query's order, with its sort key. */
-function rank(index: SearchIndex, query: WorkerQuery, compare: (a: Position, b: Position) => number): Ranked[] {
+/** Which workers pass every facet filter; undefined when the query has none. */
+interface Candidates {
+  /** By place in `byId`: the number of filter groups the worker passed. */
+  readonly passed: Uint8Array;
+  readonly groups: number;
+}
+
+/**
+ * Reads the posting lists of the filtered facet values. Each group is one
+ * any-of filter (platform=a&platform=b) or one required tag; a worker is a
+ * candidate when it passed every group, counted once per group.
+ */
+function facetCandidates(index: SearchIndex, query: WorkerQuery): Candidates | undefined {
+  const { codesOf, postings } = index.facets;
+  const anyOf = (facet: FacetName, values: readonly string[]): Array<readonly number[]> =>
+    values.length === 0 ? [] : [values.flatMap((value) => codesOf(facet, value))];
+  const groups = [
+    ...anyOf('platform', query.platforms),
+    ...anyOf('arch', query.architectures),
+    ...anyOf('backend', query.backends),
+    ...anyOf('license', query.licenses),
+    ...query.tags.map((tag) => codesOf('tag', tag)),
+  ];
+  if (groups.length === 0) return undefined;
+  const passed = new Uint8Array(index.byId.length);
+  groups.forEach((codes, group) => {
+    for (const code of codes) {
+      for (const ordinal of postings[code]!) if (passed[ordinal] === group) passed[ordinal] = group + 1;
+    }
+  });
+  return { passed, groups: groups.length };
+}
+
+/** Every match in name (id) or commit-time order, walking the index's prebuilt order. */
+function rankInOrder(index: SearchIndex, query: WorkerQuery, candidates: Candidates | undefined): Ranked[] {
   const ranked: Ranked[] = [];
-  if (query.sort === 'relevance') {
-    index.byId.forEach((document, ordinal) => {
-      if (matchesQuery(document, query)) ranked.push({ document, ordinal, key: relevance(document, query.terms), id: document.id });
-    });
-    return ranked.sort(compare);
-  }
   const byName = query.sort === 'name';
   const ordinals = byName ? undefined : index.byUpdatedOrdinals;
   const count = index.byId.length;
@@ -85,10 +113,38 @@ function rank(index: SearchIndex, query: WorkerQuery, compare: (a: Position, b: 
   for (let i = 0; i < count; i += 1) {
     const at = descending ? count - 1 - i : i;
     const ordinal = ordinals === undefined ? at : ordinals[at]!;
+    if (candidates !== undefined && candidates.passed[ordinal] !== candidates.groups) continue;
     const document = index.byId[ordinal]!;
-    if (matchesQuery(document, query)) ranked.push({ document, ordinal, key: byName ? document.id : document.updated, id: document.id });
+    if (!passesOtherFilters(document, query) || !query.terms.every((term) => document.haystack.includes(term))) continue;
+    ranked.push({ document, ordinal, key: byName ? document.id : document.updated, id: document.id });
   }
   return ranked;
+}
+
+/**
+ * Every match by relevance. Scores are small integers, so matches are put in
+ * one bucket per score while walking in id order — each bucket is already in
+ * id order — and no comparison sort is needed.
+ */
+function rankByRelevance(index: SearchIndex, query: WorkerQuery, candidates: Candidates | undefined): Ranked[] {
+  const buckets = new Map<number, Ranked[]>();
+  index.byId.forEach((document, ordinal) => {
+    if (candidates !== undefined && candidates.passed[ordinal] !== candidates.groups) return;
+    if (!passesOtherFilters(document, query)) return;
+    let score = 0;
+    for (const term of query.terms) {
+      const points = termScore(document, term);
+      if (points < 0) return;
+      score += points;
+    }
+    let bucket = buckets.get(score);
+    if (bucket === undefined) buckets.set(score, (bucket = []));
+    bucket.push({ document, ordinal, key: score, id: document.id });
+  });
+  const scores = [...buckets.keys()].sort((a, b) => b - a);
+  // desc (the default): the best score first, ids in order; asc is exactly its reverse.
+  const ranked = scores.flatMap((score) => buckets.get(score)!);
+  return query.order === 'desc' ? ranked : ranked.reverse();
 }
 
 /** The total order of a query's results: its sort key, then the id, reversed for `desc`. */
@@ -113,21 +169,12 @@ function firstAfter(ranked: readonly Ranked[], cursor: Position, compare: (a: Po
   return low;
 }
 
-function matchesQuery(document: SearchDocument, query: WorkerQuery): boolean {
-  return anyOf(query.platforms, document.platforms)
-    && anyOf(query.architectures, document.architectures)
-    && (query.backends.length === 0 || query.backends.includes(document.backend))
-    && (query.licenses.length === 0 || query.licenses.some((license) => license.toLowerCase() === document.license.toLowerCase()))
-    && query.tags.every((tag) => document.tags.includes(tag))
-    && (query.requiresLicense === undefined || query.requiresLicense === document.requiresLicense)
+/** The filters that posting lists do not answer. */
+function passesOtherFilters(document: SearchDocument, query: WorkerQuery): boolean {
+  return (query.requiresLicense === undefined || query.requiresLicense === document.requiresLicense)
     && (query.maintainer === undefined || document.maintainers.some((maintainer) => maintainer.includes(query.maintainer!)))
     && (query.depends === undefined || document.depends.has(query.depends))
-    && (query.provides === undefined || document.provides.has(query.provides))
-    && query.terms.every((term) => document.haystack.includes(term));
-}
-
-function anyOf(wanted: readonly string[], present: readonly string[]): boolean {
-  return wanted.length === 0 || wanted.some((value) => present.includes(value));
+    && (query.provides === undefined || document.provides.has(query.provides));
 }
 
 /** Counts over every match, from the index's integer facet codes: one array increment per value. */

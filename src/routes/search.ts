@@ -7,8 +7,9 @@
 // their ETags are too: a revalidation costs a hash of the query, not a search.
 
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { jsonBody, jsonListBytes, type CachedBody } from '../catalog/cachedBody.js';
+import { jsonBody, jsonListChunks, type CachedBody } from '../catalog/cachedBody.js';
 import { metadataVocabulary } from '../catalog/metadataVocabulary.js';
 import { perSnapshot } from '../catalog/perSnapshot.js';
 import { decodeCursor, encodeCursor, type SortField, type SortOrder } from '../catalog/searchCursor.js';
@@ -105,20 +106,24 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
     const snapshot = catalog.snapshot();
     const query = workerQuery(request.query);
     const index = searchIndexOf(snapshot);
-    let body: Buffer | undefined;
-    const search = (): Buffer => {
+    let chunks: Buffer[] | undefined;
+    const search = (): Buffer[] => {
       const result = searchWorkers(index, query);
       const extra: Record<string, unknown> = { total: result.total, limit: query.limit, nextCursor: result.next === undefined ? null : encodeCursor(result.next) };
       if (result.facets !== undefined) extra.facets = result.facets;
-      return jsonListBytes('workers', result.page.map((document) => document.served.v1), extra);
+      return jsonListChunks('workers', result.page.map((document) => document.served.v1), extra);
     };
+    let body: Buffer | undefined;
     // The search runs only when the body is needed: a revalidation answers 304 without it.
     return sendCached(request, reply, {
       etag: queryEtag(snapshot, request.query),
       contentType: JSON_TYPE,
       lastModified: index.changedAt,
+      get chunks() {
+        return (chunks ??= search());
+      },
       get body() {
-        return (body ??= search());
+        return (body ??= Buffer.concat(this.chunks));
       },
     }, catalog.cacheMaxAgeSeconds);
   });
@@ -148,9 +153,10 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
       return served === undefined ? [] : [served.v1];
     });
     const notFound = ids.filter((id) => !workers.has(id));
-    // A POST answer is not cached by anyone; it is still sent from the prebuilt entries.
-    reply.header('cache-control', 'no-store');
-    return reply.type(JSON_TYPE).send(jsonListBytes('workers', found, { notFound }));
+    const chunks = jsonListChunks('workers', found, { notFound });
+    // A POST answer is not cached by anyone; it is still sent from the prebuilt entries, uncopied.
+    reply.header('cache-control', 'no-store').header('content-length', chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+    return reply.type(JSON_TYPE).send(Readable.from(chunks));
   });
 
   app.get<{ Querystring: { q: string; limit: number } }>('/v1/suggest', {

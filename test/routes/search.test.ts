@@ -185,6 +185,7 @@ test('large answers are compressed for clients that accept it; each encoding has
   const plain = await app.inject('/v1/workers');
   assert.equal(plain.headers['content-encoding'], undefined);
   assert.equal(plain.headers.vary, 'Accept-Encoding');
+  assert.equal(Number(plain.headers['content-length']), plain.rawPayload.byteLength, 'sent in pieces, with its exact length');
   const br = await app.inject({ url: '/v1/workers', headers: { 'accept-encoding': 'gzip, br' } });
   assert.equal(br.headers['content-encoding'], 'br');
   assert.deepEqual(brotliDecompressSync(br.rawPayload), plain.rawPayload);
