@@ -1,6 +1,9 @@
 // versionsBody: the JSON answer of GET /v1/workers/:id/versions, serialised
-// once per history answer. Its ETag names the branch tip the walk started
-// from (and the gap, when history was incomplete), so nothing is hashed.
+// once per history answer. Its ETag names the worker, the branch tip the
+// walk started from and the gap, when history was incomplete, so nothing is
+// hashed. No Last-Modified: a force-push back to an older commit drops the
+// newest versions without any newer date, and an If-Modified-Since 304 would
+// then keep a client on versions that no longer exist.
 
 import type { CachedBody } from './cachedBody.js';
 import type { WorkerVersions } from './workerHistory.js';
@@ -55,12 +58,11 @@ export function versionsBody(id: string, history: WorkerVersions): CachedBody {
   }
   let body = byId.get(id);
   if (body === undefined) {
-    const newest = Math.max(...history.versions.map((entry) => entry.time));
     body = {
       body: Buffer.from(JSON.stringify(versionsAnswer(id, history))),
-      etag: `"versions-${history.tip}${history.reason === undefined ? '' : `-${history.reason}`}"`,
+      // Ids and oids hold no `"`; a branch may one day serve several worker ids (worker.toml variants).
+      etag: `"versions-${id}-${history.tip}${history.reason === undefined ? '' : `-${history.reason}`}"`,
       contentType: 'application/json; charset=utf-8',
-      lastModified: Number.isFinite(newest) ? new Date(newest * 1000) : undefined,
     };
     byId.set(id, body);
   }

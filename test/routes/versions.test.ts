@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { catalogApp, emptyApp } from '../helpers/catalogApp.js';
+import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
+import { catalogApp, emptyApp, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { errorAnswer } from '../helpers/errorAnswer.js';
 import { expectErrors, type ErrorCase } from '../helpers/expectErrors.js';
 import { historyApp, nativeVersions } from '../helpers/historyApp.js';
@@ -58,7 +59,7 @@ test('versions: the ETag names the tip; 304 on If-None-Match; a push changes it'
   const { app, push } = await historyApp(t);
   const first = await app.inject(VERSIONS);
   const etag = first.headers.etag as string;
-  assert.match(etag, new RegExp(`^"versions-${(first.json() as VersionsBody).tip}"$`));
+  assert.equal(etag, `"versions-${HISTORY_WORKER}-${(first.json() as VersionsBody).tip}"`);
   for (const header of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
     const again = await app.inject({ url: VERSIONS, headers: { 'if-none-match': header } });
     assert.equal(again.statusCode, 304, header);
@@ -73,6 +74,20 @@ test('versions: the ETag names the tip; 304 on If-None-Match; a push changes it'
   // An empty commit keeps the version: it now carries 1:0.3.0-1.
   assert.equal(body.versions[0]?.commit, oid);
   assert.notEqual(after.headers.etag, etag);
+});
+
+test('versions: a force-push back to an older commit is a new answer, also for a client that sends If-Modified-Since', async (t) => {
+  const { app, repo, store, source } = await historyApp(t);
+  const first = await app.inject(VERSIONS);
+  assert.equal(first.headers['last-modified'], undefined, 'no date could validate a rewound history');
+  const older = source.commits.get('0.1.0-2 patched')!;
+  await git(['push', '-q', '--force', source.gitdir, `${older}:refs/heads/${HISTORY_WORKER}`], { cwd: source.work });
+  store.swap(await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, previous: store.current }));
+  // A client that read the first answer: any date it sends is later than every commit left.
+  const after = await app.inject({ url: VERSIONS, headers: { 'if-modified-since': new Date().toUTCString() } });
+  assert.equal(after.statusCode, 200, 'If-Modified-Since cannot validate a rewound history');
+  assert.deepEqual((after.json() as VersionsBody).versions.map((entry) => entry.version), ['0.1.0-2', '0.1.0-1']);
+  assert.notEqual(after.headers.etag, first.headers.etag);
 });
 
 test('GET /v1/workers/:id/versions/:version/:file serves the file as of that version, as git shows it', async (t) => {
