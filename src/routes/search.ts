@@ -74,6 +74,7 @@ interface SearchQuerystring {
 
 const facetList = { type: 'array', items: { type: 'object', required: ['value', 'count'], properties: { value: { type: 'string' }, count: { type: 'integer' } } } } as const;
 const searchResponse = {
+  description: 'One page of the matching workers, with the total and, when asked, facet counts',
   type: 'object',
   required: ['workers', 'total', 'limit', 'nextCursor'],
   properties: {
@@ -138,6 +139,7 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
       },
       response: {
         200: {
+          description: 'The entries found, in request order, and the ids not found',
           type: 'object',
           required: ['workers', 'notFound'],
           properties: { workers: { type: 'array', items: { $ref: 'V1Worker#' } }, notFound: { type: 'array', items: { type: 'string' } } },
@@ -170,7 +172,7 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
           limit: { type: 'integer', minimum: 1, maximum: MAX_SUGGESTIONS, default: MAX_SUGGESTIONS },
         },
       },
-      response: { 200: { type: 'object', required: ['ids'], properties: { ids: { type: 'array', items: { type: 'string' } } } }, ...v1ErrorResponses },
+      response: { 200: { description: 'Worker ids starting with q, in order', type: 'object', required: ['ids'], properties: { ids: { type: 'array', items: { type: 'string' } } } }, ...v1ErrorResponses },
     },
   }, async (request, reply) => {
     const snapshot = catalog.snapshot();
@@ -188,6 +190,7 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       response: {
         200: {
+          description: 'Every tag with the number of workers carrying it, most used first',
           type: 'object',
           required: ['tags', 'total'],
           properties: {
