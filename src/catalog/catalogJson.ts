@@ -17,8 +17,8 @@
 // Pretty-printed (two spaces, final newline) because the file is committed
 // to git, where a one-line file makes every diff the whole catalog.
 
+import { advertisedGitUrl } from './advertisedGitUrl.js';
 import { digestBody, type CachedBody } from './cachedBody.js';
-import type { CloneInfo } from './cloneInfo.js';
 import { perSnapshot } from './perSnapshot.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
 
@@ -36,15 +36,13 @@ export interface CatalogJsonEntry {
 
 export function catalogJsonEntry(served: ServedWorker): CatalogJsonEntry {
   const { record } = served;
-  // The clone URL the worker is already served with: the snapshot does not keep the git URL apart.
-  const clone = JSON.parse(served.cloneUrl.body.toString('utf8')) as CloneInfo;
   return {
     id: record.id,
     branch: record.branch,
     variant: record.metadata.worker_type,
     description: record.metadata.description,
     arch: record.fields.get('arch') ?? [],
-    git_url: clone.git_url,
+    git_url: advertisedGitUrl(served),
     pkgbuild_url: `/v1/workers/${record.id}/PKGBUILD`,
   };
 }

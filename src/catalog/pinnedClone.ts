@@ -7,6 +7,7 @@
 // served commit, detached. `--single-branch` matters: the catalog repository
 // has a branch per worker, and a plain clone would fetch every one of them.
 
+import { advertisedGitUrl } from './advertisedGitUrl.js';
 import { shellWord, type CloneInfo } from './cloneInfo.js';
 import type { CachedBody } from './cachedBody.js';
 import { commitDate } from './assembleSnapshot.js';
@@ -37,9 +38,8 @@ const bodies = new WeakMap<ServedWorker, CachedBody>();
 export function pinnedCloneBody(served: ServedWorker): CachedBody {
   let body = bodies.get(served);
   if (body === undefined) {
-    const { git_url: gitUrl } = JSON.parse(served.cloneUrl.body.toString('utf8')) as CloneInfo;
     const { branch, commit } = served.record;
-    const info = pinnedCloneInfo({ gitUrl, branch, commit: commit.oid });
+    const info = pinnedCloneInfo({ gitUrl: advertisedGitUrl(served), branch, commit: commit.oid });
     body = {
       body: Buffer.from(JSON.stringify(info)),
       etag: `"${commit.oid}.${served.cloneUrl.etag.slice(1, -1)}"`,

@@ -22,5 +22,7 @@ test('a rebuilt AUR view reuses the serialised entries of unchanged records, in 
   assert.deepEqual(first.names, [...snapshot.workers.keys()]);
   assert.deepEqual(second.names, first.names);
   first.entries.forEach((entry, index) => assert.equal(second.entries[index], entry));
-  assert.equal(first.byName.get('LLM-WORKER-RBEE-CPU'.toLowerCase())?.name, 'llm-worker-rbee-cpu');
+  // Keyed by the lowercased Name; every fixture id is lowercase already, so each is its own key.
+  for (const entry of first.entries) assert.equal(first.byName.get(entry.name.toLowerCase()), entry);
+  assert.equal(first.byName.size, first.entries.length);
 });

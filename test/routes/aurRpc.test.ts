@@ -61,6 +61,9 @@ test('info: every route form answers the same records, in Name order', async (t)
   const expected = ['llm-worker-rbee-cpu', 'llm-worker-rbee-premium', 'sd-worker-rbee-cuda'];
   assert.deepEqual(names(bodies[0]!), expected);
   for (const body of bodies) assert.deepEqual(body, bodies[0]);
+  // Names match case-insensitively, as aurweb's `Name IN (…)` does under MySQL's collation.
+  const shouted = (await app.inject('/rpc/v5/info?arg[]=SD-Worker-Rbee-CUDA&arg[]=LLM-WORKER-RBEE-CPU')).json() as Envelope;
+  assert.deepEqual(names(shouted), ['llm-worker-rbee-cpu', 'sd-worker-rbee-cuda']);
   // One name at a time through the path form gives the same records.
   const single = await Promise.all(expected.map(async (name) => ((await app.inject(`/rpc/v5/info/${name}`)).json() as Envelope).results[0]));
   assert.deepEqual(single, bodies[0]!.results);
