@@ -70,6 +70,15 @@ const KINDS: readonly Kind[] = [
     request: (random, ids) => ({ method: 'POST', path: '/v1/workers/info', body: JSON.stringify({ ids: Array.from({ length: 100 }, () => pick(random, ids)) }) }),
   },
   {
+    // termScores.ts caches a word's scores per index; words never asked before show the cost without it.
+    name: 'search for a word not asked before (facets=1)',
+    request: (random, ids) => {
+      const id = pick(random, ids);
+      const from = Math.floor(random() * (id.length - 4));
+      return { method: 'GET', path: `/v1/workers?q=${id.slice(from, from + 3 + Math.floor(random() * 4))}${String(Math.floor(random() * 1e6))}&facets=1` };
+    },
+  },
+  {
     name: 'filtered search, Accept-Encoding: br',
     request: (random) => ({ ...filteredSearch(random), headers: { 'accept-encoding': 'br' } }),
   },

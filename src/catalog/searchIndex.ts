@@ -5,6 +5,7 @@
 
 import { facetCodes, type FacetCodes } from './facetCodes.js';
 import { perSnapshot } from './perSnapshot.js';
+import { termScoreCache, type TermScoreCache } from './termScores.js';
 import { searchDocument, type SearchDocument } from './searchDocument.js';
 
 export interface SearchIndex {
@@ -14,6 +15,8 @@ export interface SearchIndex {
   readonly byUpdatedOrdinals: Uint32Array;
   /** Each document's facet values as integers, by its place in `byId`. */
   readonly facets: FacetCodes;
+  /** A query word's score for every document, by its place in `byId`. */
+  readonly termScores: TermScoreCache;
   /** Every worker id, sorted: suggest's prefix search is a binary search in it. */
   readonly ids: readonly string[];
   /** Last-Modified of answers about the whole catalog: when the snapshot was built (see assembleSnapshot). */
@@ -27,6 +30,7 @@ export const searchIndexOf = perSnapshot((snapshot): SearchIndex => {
     byId,
     byUpdatedOrdinals: Uint32Array.from(byUpdated),
     facets: facetCodes(byId),
+    termScores: termScoreCache(byId),
     ids: byId.map((document) => document.id),
     changedAt: snapshot.builtAt,
   };

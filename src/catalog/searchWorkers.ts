@@ -2,7 +2,6 @@
 // order, with the total count and, when asked, facet counts over every match.
 // Pure: a search index and a query in, results out.
 
-import { termScore } from './relevance.js';
 import type { SearchCursor, SortField, SortOrder } from './searchCursor.js';
 import type { SearchDocument } from './searchDocument.js';
 import type { FacetName } from './facetCodes.js';
@@ -42,30 +41,37 @@ export interface SearchResult {
   readonly facets: FacetCounts | undefined;
 }
 
-interface Ranked {
-  readonly document: SearchDocument;
-  /** The document's place in the index's id order: where its facet codes are. */
-  readonly ordinal: number;
+/**
+ * Every match, in the query's order, as places in the index's `byId` — typed
+ * arrays, not objects, so a query that matches 10,000 workers allocates two
+ * arrays rather than 10,000 records — with each place's sort key.
+ */
+interface Ranking {
+  readonly ordinals: Uint32Array;
+  /** The sort key at a position: the id, the commit time or the score. */
+  keyAt(position: number): string | number;
+}
+
+/** What the order compares: a result's sort key and id, or a cursor's. */
+interface Position {
   readonly key: string | number;
   readonly id: string;
 }
 
-/** What the order compares: a result's sort key and id, or a cursor's. */
-type Position = Pick<Ranked, 'key' | 'id'>;
-
 export function searchWorkers(index: SearchIndex, query: WorkerQuery): SearchResult {
-  const compare = comparator(query);
   const candidates = facetCandidates(index, query);
-  const ranked = query.sort === 'relevance' ? rankByRelevance(index, query, candidates) : rankInOrder(index, query, candidates);
-  const start = query.after === undefined ? 0 : firstAfter(ranked, query.after, compare);
-  const pageRanks = ranked.slice(start, start + query.limit);
-  const last = pageRanks.at(-1);
-  const more = start + pageRanks.length < ranked.length;
+  const ranking = query.sort === 'relevance' ? rankByRelevance(index, query, candidates) : rankInOrder(index, query, candidates);
+  const { ordinals } = ranking;
+  const at = (position: number): Position => ({ key: ranking.keyAt(position), id: index.byId[ordinals[position]!]!.id });
+  const start = query.after === undefined ? 0 : firstAfter(ordinals.length, at, query.after, comparator(query));
+  const end = Math.min(ordinals.length, start + query.limit);
+  const page: SearchDocument[] = [];
+  for (let position = start; position < end; position += 1) page.push(index.byId[ordinals[position]!]!);
   return {
-    page: pageRanks.map((entry) => entry.document),
-    total: ranked.length,
-    next: more && last !== undefined ? { sort: query.sort, order: query.order, key: last.key, id: last.id } : undefined,
-    facets: query.facets ? facetCounts(index, ranked) : undefined,
+    page,
+    total: ordinals.length,
+    next: end < ordinals.length && end > start ? { sort: query.sort, order: query.order, ...at(end - 1) } : undefined,
+    facets: query.facets ? facetCounts(index, ordinals) : undefined,
   };
 }
 
@@ -102,49 +108,80 @@ function facetCandidates(index: SearchIndex, query: WorkerQuery): Candidates | u
   return { passed, groups: groups.length };
 }
 
+/** Each query word's scores (termScores.ts), and whether a place matches the query apart from them. */
+function matcher(index: SearchIndex, query: WorkerQuery, candidates: Candidates | undefined) {
+  const scores = query.terms.map((term) => index.termScores(term));
+  const passes = (ordinal: number): boolean =>
+    (candidates === undefined || candidates.passed[ordinal] === candidates.groups) && passesOtherFilters(index.byId[ordinal]!, query);
+  /** The summed score of every word at a place, or -1 when a word does not occur there. */
+  const score = (ordinal: number): number => {
+    let sum = 0;
+    for (const perWord of scores) {
+      const points = perWord[ordinal]!;
+      if (points < 0) return -1;
+      sum += points;
+    }
+    return sum;
+  };
+  return { passes, score };
+}
+
 /** Every match in name (id) or commit-time order, walking the index's prebuilt order. */
-function rankInOrder(index: SearchIndex, query: WorkerQuery, candidates: Candidates | undefined): Ranked[] {
-  const ranked: Ranked[] = [];
-  const byName = query.sort === 'name';
-  const ordinals = byName ? undefined : index.byUpdatedOrdinals;
+function rankInOrder(index: SearchIndex, query: WorkerQuery, candidates: Candidates | undefined): Ranking {
+  const { passes, score } = matcher(index, query, candidates);
   const count = index.byId.length;
+  const byName = query.sort === 'name';
+  const order = byName ? undefined : index.byUpdatedOrdinals;
+  const ordinals = new Uint32Array(count);
+  let matches = 0;
   // The orders are prebuilt ascending; descending walks them backwards.
   const descending = query.order === 'desc';
   for (let i = 0; i < count; i += 1) {
     const at = descending ? count - 1 - i : i;
-    const ordinal = ordinals === undefined ? at : ordinals[at]!;
-    if (candidates !== undefined && candidates.passed[ordinal] !== candidates.groups) continue;
-    const document = index.byId[ordinal]!;
-    if (!passesOtherFilters(document, query) || !query.terms.every((term) => document.haystack.includes(term))) continue;
-    ranked.push({ document, ordinal, key: byName ? document.id : document.updated, id: document.id });
+    const ordinal = order === undefined ? at : order[at]!;
+    if (passes(ordinal) && score(ordinal) >= 0) ordinals[matches++] = ordinal;
   }
-  return ranked;
+  const ranked = ordinals.subarray(0, matches);
+  const document = (position: number): SearchDocument => index.byId[ranked[position]!]!;
+  return { ordinals: ranked, keyAt: byName ? (position) => document(position).id : (position) => document(position).updated };
 }
 
 /**
- * Every match by relevance. Scores are small integers, so matches are put in
- * one bucket per score while walking in id order — each bucket is already in
- * id order — and no comparison sort is needed.
+ * Every match by relevance: a counting sort by score. Walking in id order and
+ * placing each match after the better scores keeps ids in order within a
+ * score, with no comparison sort.
  */
-function rankByRelevance(index: SearchIndex, query: WorkerQuery, candidates: Candidates | undefined): Ranked[] {
-  const buckets = new Map<number, Ranked[]>();
-  index.byId.forEach((document, ordinal) => {
-    if (candidates !== undefined && candidates.passed[ordinal] !== candidates.groups) return;
-    if (!passesOtherFilters(document, query)) return;
-    let score = 0;
-    for (const term of query.terms) {
-      const points = termScore(document, term);
-      if (points < 0) return;
-      score += points;
-    }
-    let bucket = buckets.get(score);
-    if (bucket === undefined) buckets.set(score, (bucket = []));
-    bucket.push({ document, ordinal, key: score, id: document.id });
-  });
-  const scores = [...buckets.keys()].sort((a, b) => b - a);
+function rankByRelevance(index: SearchIndex, query: WorkerQuery, candidates: Candidates | undefined): Ranking {
+  const { passes, score } = matcher(index, query, candidates);
+  const count = index.byId.length;
+  const scores = new Int32Array(count).fill(-1);
+  let best = 0;
+  for (let ordinal = 0; ordinal < count; ordinal += 1) {
+    if (!passes(ordinal)) continue;
+    const points = score(ordinal);
+    scores[ordinal] = points;
+    if (points > best) best = points;
+  }
+  // starts[s]: where score s begins when the best scores come first.
+  const starts = new Uint32Array(best + 2);
+  for (const points of scores) if (points >= 0) starts[best - points + 1]! += 1;
+  for (let s = 1; s < starts.length; s += 1) starts[s]! += starts[s - 1]!;
+  const matches = starts[best + 1]!;
+  const ordinals = new Uint32Array(matches);
+  const keys = new Int32Array(matches);
+  for (let ordinal = 0; ordinal < count; ordinal += 1) {
+    const points = scores[ordinal]!;
+    if (points < 0) continue;
+    const position = starts[best - points]!++;
+    ordinals[position] = ordinal;
+    keys[position] = points;
+  }
   // desc (the default): the best score first, ids in order; asc is exactly its reverse.
-  const ranked = scores.flatMap((score) => buckets.get(score)!);
-  return query.order === 'desc' ? ranked : ranked.reverse();
+  if (query.order === 'asc') {
+    ordinals.reverse();
+    keys.reverse();
+  }
+  return { ordinals, keyAt: (position) => keys[position]! };
 }
 
 /** The total order of a query's results: its sort key, then the id, reversed for `desc`. */
@@ -157,13 +194,13 @@ function comparator(query: WorkerQuery): (a: Position, b: Position) => number {
   return query.order === 'desc' ? (a, b) => ascending(b, a) : ascending;
 }
 
-/** The index of the first result ordered after the cursor (binary search: results are sorted). */
-function firstAfter(ranked: readonly Ranked[], cursor: Position, compare: (a: Position, b: Position) => number): number {
+/** The first position ordered after the cursor (binary search: results are sorted). */
+function firstAfter(length: number, at: (position: number) => Position, cursor: Position, compare: (a: Position, b: Position) => number): number {
   let low = 0;
-  let high = ranked.length;
+  let high = length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (compare(ranked[middle]!, cursor) <= 0) low = middle + 1;
+    if (compare(at(middle), cursor) <= 0) low = middle + 1;
     else high = middle;
   }
   return low;
@@ -178,10 +215,10 @@ function passesOtherFilters(document: SearchDocument, query: WorkerQuery): boole
 }
 
 /** Counts over every match, from the index's integer facet codes: one array increment per value. */
-function facetCounts(index: SearchIndex, ranked: readonly Ranked[]): FacetCounts {
+function facetCounts(index: SearchIndex, ordinals: Uint32Array): FacetCounts {
   const { values, codes } = index.facets;
   const counts = new Uint32Array(values.length);
-  for (const { ordinal } of ranked) for (const code of codes[ordinal]!) counts[code]! += 1;
+  for (const ordinal of ordinals) for (const code of codes[ordinal]!) counts[code]! += 1;
   const byFacet: Record<FacetName, Array<{ value: string; count: number }>> = { platform: [], arch: [], backend: [], license: [], tag: [] };
   counts.forEach((count, code) => {
     if (count === 0) return;
