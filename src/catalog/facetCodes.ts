@@ -19,39 +19,46 @@ export interface FacetCodes {
   codesOf(facet: FacetName, value: string): readonly number[];
 }
 
+/** How a facet value is named in a document's facetKeys. */
+export function facetKey(facet: FacetName, value: string): string {
+  return `${facet}\0${value}`;
+}
+
 export function facetCodes(documents: readonly SearchDocument[]): FacetCodes {
   const numbers = new Map<string, number>();
   const byLowerCase = new Map<string, number[]>();
   const values: Array<{ facet: FacetName; value: string }> = [];
   const members: number[][] = [];
-  const code = (facet: FacetName, value: string): number => {
-    const key = `${facet}\0${value}`;
+  const code = (key: string): number => {
     let number = numbers.get(key);
     if (number === undefined) {
       number = values.length;
       numbers.set(key, number);
+      const separator = key.indexOf('\0');
+      const facet = key.slice(0, separator) as FacetName;
+      const value = key.slice(separator + 1);
       values.push({ facet, value });
       members.push([]);
-      const lower = `${facet}\0${value.toLowerCase()}`;
+      const lower = facetKey(facet, value.toLowerCase());
       byLowerCase.set(lower, [...(byLowerCase.get(lower) ?? []), number]);
     }
     return number;
   };
+  // Keys are built once per document (searchDocument.ts); here they are only looked up.
   const codes = documents.map((document, ordinal) => {
-    const own = [...new Set([
-      ...document.platforms.map((platform) => code('platform', platform)),
-      ...document.architectures.map((arch) => code('arch', arch)),
-      code('backend', document.backend),
-      code('license', document.license),
-      ...document.tags.map((tag) => code('tag', tag)),
-    ])];
-    for (const number of own) members[number]!.push(ordinal);
-    return Uint32Array.from(own);
+    const { facetKeys } = document;
+    const own = new Uint32Array(facetKeys.length);
+    for (let i = 0; i < facetKeys.length; i += 1) {
+      const number = code(facetKeys[i]!);
+      own[i] = number;
+      members[number]!.push(ordinal);
+    }
+    return own;
   });
   return {
     values,
     codes,
     postings: members.map((list) => Uint32Array.from(list)),
-    codesOf: (facet, value) => byLowerCase.get(`${facet}\0${value.toLowerCase()}`) ?? [],
+    codesOf: (facet, value) => byLowerCase.get(facetKey(facet, value.toLowerCase())) ?? [],
   };
 }

@@ -2,6 +2,7 @@
 // worker, lower-cased and split once per worker record, so a query over
 // 10,000 workers is string compares, not string building.
 
+import { facetKey } from './facetCodes.js';
 import type { ServedWorker } from './snapshot.js';
 
 export interface SearchDocument {
@@ -33,6 +34,8 @@ export interface SearchDocument {
   readonly depends: ReadonlySet<string>;
   /** Names this worker provides, its own package names included (as pacman resolves them). */
   readonly provides: ReadonlySet<string>;
+  /** `facet\0value` for each distinct facet value (facetCodes.ts numbers them per snapshot). */
+  readonly facetKeys: readonly string[];
 }
 
 const documents = new WeakMap<ServedWorker, SearchDocument>();
@@ -64,6 +67,13 @@ function buildDocument(served: ServedWorker): SearchDocument {
   const idEnd = record.id.length;
   const nameEnd = idEnd + 1 + nameText.length;
   const labelsEnd = nameEnd + 1 + labels.length;
+  const facetKeys = new Set([
+    ...metadata.platforms.map((platform) => facetKey('platform', platform)),
+    ...metadata.architectures.map((arch) => facetKey('arch', arch)),
+    facetKey('backend', metadata.worker_type),
+    facetKey('license', metadata.license),
+    ...tags.map((tag) => facetKey('tag', tag)),
+  ]);
   return {
     id: record.id,
     served,
@@ -82,6 +92,7 @@ function buildDocument(served: ServedWorker): SearchDocument {
     maintainers: lower(metadata.maintainers ?? []),
     depends: packageNames(fields, 'depends'),
     provides: new Set([...packageNames(fields, 'provides'), ...record.srcinfo.packages.map((pkg) => pkg.name.toLowerCase())]),
+    facetKeys: [...facetKeys],
   };
 }
 

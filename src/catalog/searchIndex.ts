@@ -25,10 +25,12 @@ export interface SearchIndex {
 
 export const searchIndexOf = perSnapshot((snapshot): SearchIndex => {
   const byId = [...snapshot.workers.values()].map(searchDocument);
-  const byUpdated = byId.map((_, ordinal) => ordinal).sort((a, b) => compareByUpdated(byId[a]!, byId[b]!));
+  // Ids are in order already, so a stable sort by commit time alone leaves ties in id order.
+  const times = Float64Array.from(byId, (document) => document.updated);
+  const byUpdated = Uint32Array.from(byId, (_, ordinal) => ordinal).sort((a, b) => times[a]! - times[b]!);
   return {
     byId,
-    byUpdatedOrdinals: Uint32Array.from(byUpdated),
+    byUpdatedOrdinals: byUpdated,
     facets: facetCodes(byId),
     termScores: termScoreCache(byId),
     ids: byId.map((document) => document.id),
@@ -38,8 +40,4 @@ export const searchIndexOf = perSnapshot((snapshot): SearchIndex => {
 
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function compareByUpdated(a: Pick<SearchDocument, 'updated' | 'id'>, b: Pick<SearchDocument, 'updated' | 'id'>): number {
-  return a.updated - b.updated || compareIds(a.id, b.id);
 }
