@@ -12,7 +12,9 @@
 // onResponse hook): routing, validation, the search, writing the answer.
 // Each kind varies its queries at random (seeded), sends no validators (no
 // 304 shortcuts) and asks for identity encoding, after a warm-up; one more
-// row asks for brotli. Every loop is bounded in count and in time.
+// row asks for brotli. The same index is served twice, as configured by
+// default (search answers kept per index by query) and with that cache off,
+// so both costs are in the table. Every loop is bounded in count and time.
 //
 // Target (issue 5): p99 ≤ 10 ms for a filtered search, a faceted search and
 // a multi-info of 100 ids.
@@ -20,6 +22,7 @@
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../src/app.js';
 import { assembleSnapshot } from '../src/catalog/assembleSnapshot.js';
@@ -97,39 +100,45 @@ async function main(): Promise<void> {
   const indexSeconds = (performance.now() - started) / 1000;
   const store = new CatalogStore();
   store.swap(snapshot);
-  const app = await buildApp({ store, logger: pino({ level: 'silent' }), serviceVersion: 'bench', cacheMaxAgeSeconds: 3600 });
   const latencies = new Map<string, number[]>();
-  app.addHook('onResponse', async (request, reply) => {
-    const kind = request.headers['x-bench-kind'];
-    if (typeof kind !== 'string' || request.headers['x-bench-warmup'] === '1') return;
-    if (reply.statusCode !== 200) throw new Error(`${request.url}: ${reply.statusCode}`);
-    latencies.set(kind, [...(latencies.get(kind) ?? []), reply.elapsedTime]);
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('no loopback address');
+  // The same index served twice: as configured by default, and with the per-index answer cache off,
+  // so the table shows what the cache buys and what a query costs without it.
+  const targets: Array<{ label: string; app: FastifyInstance; url: string }> = [];
+  for (const [label, searchAnswerCacheEntries] of [['kept answers (default)', undefined], ['answer cache off', 0]] as const) {
+    const app = await buildApp({ store, logger: pino({ level: 'silent' }), serviceVersion: 'bench', cacheMaxAgeSeconds: 3600, ...(searchAnswerCacheEntries === undefined ? {} : { searchAnswerCacheEntries }) });
+    app.addHook('onResponse', async (request, reply) => {
+      const kind = request.headers['x-bench-kind'];
+      if (typeof kind !== 'string' || request.headers['x-bench-warmup'] === '1') return;
+      if (reply.statusCode !== 200) throw new Error(`${request.url}: ${reply.statusCode}`);
+      latencies.set(`${label}\0${kind}`, [...(latencies.get(`${label}\0${kind}`) ?? []), reply.elapsedTime]);
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('no loopback address');
+    targets.push({ label, app, url: `http://127.0.0.1:${address.port}` });
+  }
 
   const ids = [...snapshot.workers.keys()];
-  await runClient({ url: `http://127.0.0.1:${address.port}`, ids, requests });
+  await runClient({ urls: targets.map((target) => target.url), ids, requests });
 
   // A push swaps in a new snapshot: the first search on it builds the search orders.
   store.swap(assembleSnapshot({ builtAt: new Date(), defaultBranch: undefined, branches: snapshot.branches, workers: snapshot.workers }));
   started = performance.now();
-  await app.inject('/v1/workers?q=worker&facets=1');
+  await targets[0]!.app.inject('/v1/workers?q=worker&facets=1');
   const firstSearchMs = performance.now() - started;
-  await app.close();
+  for (const target of targets) await target.app.close();
 
-  const rows = KINDS.map((kind) => {
-    const measured = latencies.get(kind.name) ?? [];
-    return `| ${kind.name} | ${measured.length} | ${fmt(percentile(measured, 50))} | ${fmt(percentile(measured, 95))} | ${fmt(percentile(measured, 99))} | ${fmt(Math.max(...measured))} |`;
-  });
+  const rows = targets.flatMap((target) => KINDS.map((kind) => {
+    const measured = latencies.get(`${target.label}\0${kind.name}`) ?? [];
+    return `| ${kind.name} | ${target.label} | ${measured.length} | ${fmt(percentile(measured, 50))} | ${fmt(percentile(measured, 95))} | ${fmt(percentile(measured, 99))} | ${fmt(Math.max(...measured))} |`;
+  }));
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log([
     `catalog API v1, ${workerCount.toLocaleString('en')} synthetic workers: server-side latency (ms), request start to last byte written, one request at a time over loopback`,
     `machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)}`,
     '',
-    '| request | n | p50 | p95 | p99 | max |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| request | search answers | n | p50 | p95 | p99 | max |',
+    '|---|---|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     `indexing the synthetic workers (parsers, rules, PKGBUILD reader; no git): ${indexSeconds.toFixed(1)} s`,
@@ -138,7 +147,7 @@ async function main(): Promise<void> {
 }
 
 /** The client, in a child process: every kind in turn, warm-up first, bounded in count and time. */
-function runClient(options: { url: string; ids: readonly string[]; requests: number }): Promise<void> {
+function runClient(options: ClientOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL(import.meta.url), ['--client'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('error', reject);
@@ -147,13 +156,19 @@ function runClient(options: { url: string; ids: readonly string[]; requests: num
   });
 }
 
-async function client(options: { url: string; ids: readonly string[]; requests: number }): Promise<void> {
-  const deadline = performance.now() + TIME_LIMIT_MS * KINDS.length;
-  for (const kind of KINDS) {
+interface ClientOptions {
+  readonly urls: readonly string[];
+  readonly ids: readonly string[];
+  readonly requests: number;
+}
+
+async function client(options: ClientOptions): Promise<void> {
+  const deadline = performance.now() + TIME_LIMIT_MS * KINDS.length * options.urls.length;
+  for (const url of options.urls) for (const kind of KINDS) {
     const random = seededRandom(42);
     for (let i = 0; i < WARMUP + options.requests && performance.now() < deadline; i += 1) {
       const request = kind.request(random, options.ids);
-      const response = await fetch(`${options.url}${request.path}`, {
+      const response = await fetch(`${url}${request.path}`, {
         method: request.method,
         headers: {
           'accept-encoding': 'identity',
@@ -193,7 +208,7 @@ const fail = (error: unknown): void => {
 
 if (process.argv.includes('--client')) {
   process.once('message', (options) => {
-    client(options as { url: string; ids: string[]; requests: number }).then(() => process.exit(0), fail);
+    client(options as ClientOptions).then(() => process.exit(0), fail);
   });
 } else {
   main().catch(fail);

@@ -36,6 +36,8 @@ export interface AppOptions {
   readonly cacheMaxAgeSeconds: number;
   /** GitHub webhooks; absent → POST /webhooks/github answers 503 WEBHOOK_NOT_CONFIGURED. */
   readonly webhooks?: { readonly secrets: readonly string[]; readonly repository?: string | undefined; readonly requester: RefreshRequester };
+  /** How many search answers each index keeps by query (default 256; 0 turns the cache off). */
+  readonly searchAnswerCacheEntries?: number;
   /** What /health and /ready report about refreshes; absent when nothing refreshes the index. */
   readonly refreshStatus?: () => RefreshStatus | undefined;
   /** Branch history (versions, pinned files, snapshots); absent → those routes answer 503 HISTORY_UNAVAILABLE. */
@@ -60,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(catalogPlugin, { store: options.store, cacheMaxAgeSeconds: options.cacheMaxAgeSeconds });
   await app.register(healthRoutes, { serviceVersion: options.serviceVersion, refreshStatus: options.refreshStatus });
   await app.register(legacyWorkerRoutes);
-  await app.register(searchRoutes);
+  await app.register(searchRoutes, { answerCacheEntries: options.searchAnswerCacheEntries });
   await app.register(v1WorkerRoutes);
   await app.register(versionRoutes, { history: options.history });
   await app.register(snapshotRoutes, { history: options.history });

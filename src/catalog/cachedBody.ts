@@ -11,13 +11,6 @@ export interface CachedBody {
   readonly contentType: string;
   /** When the content last changed (a commit time), sent as Last-Modified; absent when unknown. */
   readonly lastModified?: Date | undefined;
-  /**
-   * The body as the pieces it is joined from, when it is: sent as they are
-   * when no encoding applies, so a page of fifty prebuilt entries is never
-   * copied into one new buffer (large short-lived buffers are what drive the
-   * garbage collector under load).
-   */
-  readonly chunks?: readonly Buffer[] | undefined;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

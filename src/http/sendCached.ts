@@ -2,7 +2,6 @@
 // Cache-Control, compressed when the client accepts it and the body is large
 // enough, or 304 when the client already holds it (RFC 9110 §13.1).
 
-import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CachedBody } from '../catalog/cachedBody.js';
 import { chooseEncoding, compressedBody, encodedEtag, identityEtag, isCompressible, MIN_COMPRESSED_BYTES } from './contentEncoding.js';
@@ -14,12 +13,9 @@ export async function sendCached(request: FastifyRequest, reply: FastifyReply, c
   // Decided before the body is touched: a body built on demand is never built for a 304.
   const notModified = isNotModified(request, etag, lastModified);
   if (notModified !== false) return reply.header('etag', notModified).code(304).send();
-  const { chunks } = cached;
-  const length = chunks === undefined ? cached.body.byteLength : chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-  const worthCompressing = length >= MIN_COMPRESSED_BYTES && isCompressible(cached.contentType);
+  const worthCompressing = cached.body.byteLength >= MIN_COMPRESSED_BYTES && isCompressible(cached.contentType);
   const encoding = worthCompressing ? chooseEncoding(request.headers['accept-encoding']) : undefined;
   reply.header('etag', encodedEtag(etag, encoding)).type(cached.contentType);
-  if (encoding === undefined && chunks !== undefined) return reply.header('content-length', length).send(Readable.from(chunks));
   if (encoding === undefined) return reply.send(cached.body);
   return reply.header('content-encoding', encoding).send(await compressedBody(cached, encoding));
 }

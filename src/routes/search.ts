@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { jsonBody, jsonListChunks, type CachedBody } from '../catalog/cachedBody.js';
 import { metadataVocabulary } from '../catalog/metadataVocabulary.js';
+import { BoundedCache } from '../catalog/boundedCache.js';
 import { perSnapshot } from '../catalog/perSnapshot.js';
 import { decodeCursor, encodeCursor, type SortField, type SortOrder } from '../catalog/searchCursor.js';
 import { searchIndexOf } from '../catalog/searchIndex.js';
@@ -98,33 +99,54 @@ const tagsOf = perSnapshot((snapshot: CatalogSnapshot): CachedBody => {
   return jsonBody({ tags, total: tags.length }, searchIndexOf(snapshot).changedAt);
 });
 
-export async function searchRoutes(app: FastifyInstance): Promise<void> {
+export interface SearchRouteOptions {
+  /** How many search answers each index keeps, by query (0: none). Default 256. */
+  readonly answerCacheEntries?: number | undefined;
+}
+
+/** At most this many bytes of kept answers per index: 256 pages of 50 entries fit many times over. */
+const ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
+
+export async function searchRoutes(app: FastifyInstance, options: SearchRouteOptions): Promise<void> {
   const { catalog } = app;
+  const answerCacheEntries = options.answerCacheEntries ?? 256;
+  // Answers are pure functions of the index and the query, so each index keeps the
+  // popular ones — the first page of a listing above all — as prebuilt bodies,
+  // compressed at most once per encoding like every other prebuilt body.
+  const answersOf = perSnapshot(() => answerCacheEntries === 0 ? undefined : new BoundedCache<string, CachedBody>({
+    maxEntries: answerCacheEntries,
+    maxWeight: ANSWER_CACHE_BYTES,
+    weigh: (answer) => answer.body.byteLength,
+  }));
 
   app.get<{ Querystring: SearchQuerystring }>('/v1/workers', {
     schema: { querystring: searchQuery, response: { 200: searchResponse, ...v1ErrorResponses } },
   }, async (request, reply) => {
     const snapshot = catalog.snapshot();
     const query = workerQuery(request.query);
+    const etag = queryEtag(snapshot, request.query);
+    const answers = answersOf(snapshot);
+    const kept = answers?.get(etag);
+    if (kept !== undefined) return sendCached(request, reply, kept, catalog.cacheMaxAgeSeconds);
     const index = searchIndexOf(snapshot);
-    let chunks: Buffer[] | undefined;
-    const search = (): Buffer[] => {
+    let answer: CachedBody | undefined;
+    const search = (): CachedBody => {
+      if (answer !== undefined) return answer;
       const result = searchWorkers(index, query);
       const extra: Record<string, unknown> = { total: result.total, limit: query.limit, nextCursor: result.next === undefined ? null : encodeCursor(result.next) };
       if (result.facets !== undefined) extra.facets = result.facets;
-      return jsonListChunks('workers', result.page.map((document) => document.served.v1), extra);
+      const body = Buffer.concat(jsonListChunks('workers', result.page.map((document) => document.served.v1), extra));
+      answer = { etag, contentType: JSON_TYPE, lastModified: index.changedAt, body };
+      answers?.set(etag, answer);
+      return answer;
     };
-    let body: Buffer | undefined;
     // The search runs only when the body is needed: a revalidation answers 304 without it.
     return sendCached(request, reply, {
-      etag: queryEtag(snapshot, request.query),
+      etag,
       contentType: JSON_TYPE,
       lastModified: index.changedAt,
-      get chunks() {
-        return (chunks ??= search());
-      },
       get body() {
-        return (body ??= Buffer.concat(this.chunks));
+        return search().body;
       },
     }, catalog.cacheMaxAgeSeconds);
   });

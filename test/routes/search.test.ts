@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { catalogApp, catalogWorkerIds } from '../helpers/catalogApp.js';
+import { CatalogStore } from '../../src/catalog/catalogStore.js';
+import { catalogApp, catalogWorkerIds, emptyApp } from '../helpers/catalogApp.js';
 import { errorAnswer } from '../helpers/errorAnswer.js';
 import { fixtureFile, fixtureMetadata } from '../helpers/fixtureFiles.js';
+import { snapshotWithout } from '../helpers/snapshotWithout.js';
 
 interface Page {
   workers: Array<{ id: string; name: string; commit: { time: string } }>;
@@ -185,7 +187,7 @@ test('large answers are compressed for clients that accept it; each encoding has
   const plain = await app.inject('/v1/workers');
   assert.equal(plain.headers['content-encoding'], undefined);
   assert.equal(plain.headers.vary, 'Accept-Encoding');
-  assert.equal(Number(plain.headers['content-length']), plain.rawPayload.byteLength, 'sent in pieces, with its exact length');
+  assert.equal(Number(plain.headers['content-length']), plain.rawPayload.byteLength, 'with its exact length');
   const br = await app.inject({ url: '/v1/workers', headers: { 'accept-encoding': 'gzip, br' } });
   assert.equal(br.headers['content-encoding'], 'br');
   assert.deepEqual(brotliDecompressSync(br.rawPayload), plain.rawPayload);
@@ -245,4 +247,30 @@ test('GET /v1/tags counts every tag, most used first', async (t) => {
   const counts = body.tags.map((entry) => entry.count);
   assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
   assert.equal((await app.inject({ url: '/v1/tags', headers: { 'if-none-match': String(response.headers.etag) } })).statusCode, 304);
+});
+
+test('kept search answers belong to their index: a new snapshot answers anew, with a new ETag', async (t) => {
+  const { app, store, snapshot } = await catalogApp(t);
+  const url = '/v1/workers?q=worker&facets=1';
+  const before = await app.inject(url);
+  assert.deepEqual(await app.inject(url).then((again) => again.rawPayload), before.rawPayload);
+  store.swap(snapshotWithout(snapshot, ['llm-worker-rbee-cuda']));
+  const after = await app.inject(url);
+  assert.notEqual(after.headers.etag, before.headers.etag);
+  assert.ok(!ids(after.json() as Page).includes('llm-worker-rbee-cuda'), 'not the answer kept for the old index');
+  assert.equal((after.json() as Page).total, (before.json() as Page).total - 1);
+  assert.equal((await app.inject({ url, headers: { 'if-none-match': String(before.headers.etag) } })).statusCode, 200, 'the old ETag no longer matches');
+});
+
+test('with the answer cache off, answers are the same bytes', async (t) => {
+  const { snapshot } = await catalogApp(t);
+  const store = new CatalogStore();
+  store.swap(snapshot);
+  const uncached = await emptyApp(t, store, { searchAnswerCacheEntries: 0 });
+  const cached = await emptyApp(t, store);
+  for (const url of ['/v1/workers?q=gpu&facets=1', '/v1/workers?limit=2', '/v1/workers?sort=updated&platform=linux']) {
+    const [a, b] = [await uncached.inject(url), await cached.inject(url)];
+    assert.deepEqual(a.rawPayload, b.rawPayload, url);
+    assert.equal(a.headers.etag, b.headers.etag, url);
+  }
 });
