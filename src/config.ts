@@ -1,10 +1,13 @@
 // loadConfig: turns an environment (a plain object, so tests pass their own)
-// into the service's validated, frozen configuration. Every bad value stops
-// start-up with a ConfigError naming the variable and what was expected.
+// and, optionally, a configuration file's settings into the service's
+// validated, frozen configuration. The environment wins over the file. Every
+// bad value stops start-up with a ConfigError naming the variable — or the
+// file and key it came from — and what was expected.
 
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './configError.js';
+import type { ConfigFile } from './configFile.js';
 import { redactUrl } from './git/redactUrl.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -51,7 +54,25 @@ const MIN_SECRET_LENGTH = 16;
 // scp-like git remotes (`git@github.com:owner/repo.git`) are not URLs but are what people paste.
 const SCP_LIKE_GIT_URL = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._\/~-]+$/;
 
-export function loadConfig(env: Environment): Config {
+export function loadConfig(env: Environment, file?: ConfigFile): Config {
+  if (file === undefined) return readConfig(env);
+  const merged: Record<string, string | undefined> = { ...env };
+  const keyOf = new Map<string, string>();
+  for (const [variable, { key, value }] of file.values) {
+    if (present(env, variable) !== undefined) continue;
+    merged[variable] = value;
+    keyOf.set(variable, key);
+  }
+  try {
+    return readConfig(merged);
+  } catch (error) {
+    const key = error instanceof ConfigError ? keyOf.get(error.data.variable) : undefined;
+    if (error instanceof ConfigError && key !== undefined) throw error.renamed(`${file.path}: ${key}`);
+    throw error;
+  }
+}
+
+function readConfig(env: Environment): Config {
   const repository = readRepository(env);
   return Object.freeze({
     host: readHost(env),
@@ -60,7 +81,7 @@ export function loadConfig(env: Environment): Config {
     cacheDir: readCacheDir(env),
     gitUrl: readGitUrl(env) ?? (repository.kind === 'remote' ? redactUrl(repository.url) : undefined),
     logLevel: readLogLevel(env),
-    cacheMaxAgeSeconds: 3600,
+    cacheMaxAgeSeconds: readCacheMaxAge(env),
     webhookSecrets: Object.freeze(readWebhookSecrets(env)),
     githubRepository: readGithubRepository(env),
     pollSeconds: readPollSeconds(env),
@@ -190,6 +211,16 @@ function readGithubRepository(env: Environment): string | undefined {
     throw new ConfigError('GITHUB_REPOSITORY', 'must be owner/name, e.g. veighnsche/rbee-worker-catalog', raw);
   }
   return raw;
+}
+
+function readCacheMaxAge(env: Environment): number {
+  const raw = present(env, 'CATALOG_CACHE_MAX_AGE_SECONDS');
+  if (raw === undefined) return 3600;
+  const seconds = /^\d{1,8}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(seconds >= 0 && seconds <= 31_536_000)) {
+    throw new ConfigError('CATALOG_CACHE_MAX_AGE_SECONDS', 'must be an integer from 0 to 31536000 (a year)', raw);
+  }
+  return seconds;
 }
 
 function readPollSeconds(env: Environment): number {

@@ -12,6 +12,7 @@ import { DeferredWorkerHistory } from './catalog/deferredWorkerHistory.js';
 import { gitWorkerHistory } from './catalog/gitWorkerHistory.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError } from './configError.js';
+import { parseConfigFile, type ConfigFile } from './configFile.js';
 import { CommitStatusReporter } from './github/commitStatusReporter.js';
 import { createGithubClient } from './github/githubClient.js';
 import { openConfiguredRepository } from './openConfiguredRepository.js';
@@ -38,10 +39,22 @@ function isInstalled(specifier: string): boolean {
   }
 }
 
+/** The file CATALOG_CONFIG names, parsed and checked; undefined when it is unset. */
+function readConfigFile(file: string | undefined): ConfigFile | undefined {
+  if (file === undefined || file.trim() === '') return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError('CATALOG_CONFIG', `names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, file);
+  }
+  return parseConfigFile(file, text);
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, readConfigFile(process.env.CATALOG_CONFIG));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`worker-catalog: configuration error: ${error.message}\n`);
