@@ -6,31 +6,25 @@
 //
 // For each size: a synthetic catalog (scripts/lib/syntheticCatalog.ts) behind
 // a loopback git smart-HTTP server (git http-backend), and the real service
-// (src/server.ts) in a child process mirroring it over HTTP. Then, one push at
-// a time: a new release is committed to one branch in the served repository
-// (exactly what a push leaves there; not timed), a signed push delivery is
-// POSTed to /webhooks/github (the clock starts), and GET /v1/workers/:id is
-// polled every POLL_MS until it names the new commit (the clock stops). The
-// poll interval bounds the measurement error.
+// (src/server.ts) in a child process mirroring it over HTTP. Then one push at
+// a time, timed from the webhook to the new commit served
+// (scripts/lib/refreshPushes.ts, shared with `npm run bench`).
 //
 // Targets (issue 3): p99 ≤ 500 ms at 1,000 branches; the 10,000-branch p99 at
 // most 1.5× the 100-branch p99.
 
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startGitHttpServer } from './lib/gitHttpServer.js';
 import { percentile } from './lib/percentile.js';
+import { pushAndWait, REFRESH_POLL_MS, refreshLogLines } from './lib/refreshPushes.js';
 import { startService } from './lib/serviceProcess.js';
-import { commitNewRelease, createSyntheticCatalog, syntheticWorkerId } from './lib/syntheticCatalog.js';
+import { createSyntheticCatalog } from './lib/syntheticCatalog.js';
 
 const SECRET = 'bench-webhook-secret-0123456789';
-const POLL_MS = 2;
 const WARMUP_PUSHES = 3;
-/** Bounds every wait: a refresh that never shows up fails the run instead of hanging it. */
-const PUSH_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 30 * 60_000;
 
 interface SizeResult {
@@ -79,11 +73,9 @@ async function benchSize(branches: number, pushes: number): Promise<SizeResult> 
     const startSeconds = (performance.now() - started) / 1000;
     try {
       const latenciesMs: number[] = [];
+      const target = { baseUrl: service.baseUrl, gitdir, secret: SECRET, branches };
       for (let push = 0; push < WARMUP_PUSHES + pushes; push += 1) {
-        // Spread over the catalog; a branch is never pushed twice in a row.
-        const id = syntheticWorkerId((push * 7919) % branches);
-        const oid = await commitNewRelease(gitdir, id, push + 2);
-        const latency = await announceAndWait(service.baseUrl, id, oid);
+        const latency = await pushAndWait(target, push);
         if (push >= WARMUP_PUSHES) latenciesMs.push(latency);
       }
       const refreshes = refreshLogLines(service.output()).slice(-pushes);
@@ -97,53 +89,9 @@ async function benchSize(branches: number, pushes: number): Promise<SizeResult> 
   }
 }
 
-/** POSTs a signed push delivery for `id`, then polls until `oid` is served; resolves with the milliseconds in between. */
-async function announceAndWait(baseUrl: string, id: string, oid: string): Promise<number> {
-  const body = JSON.stringify({
-    ref: `refs/heads/${id}`,
-    before: '0'.repeat(40),
-    after: oid,
-    created: false,
-    deleted: false,
-    forced: false,
-    repository: { full_name: 'rbee/bench-catalog', default_branch: 'master' },
-    commits: [],
-  });
-  const started = performance.now();
-  const answer = await fetch(`${baseUrl}/webhooks/github`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': randomUUID(),
-      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
-    },
-    body,
-  });
-  if (answer.status !== 202) throw new Error(`webhook answered ${answer.status}: ${await answer.text()}`);
-  await answer.arrayBuffer();
-  while (performance.now() - started < PUSH_TIMEOUT_MS) {
-    const response = await fetch(`${baseUrl}/v1/workers/${id}`);
-    const entry = (await response.json()) as { commit?: { oid?: string } };
-    if (entry.commit?.oid === oid) return performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  throw new Error(`${id} at ${oid} was not served within ${PUSH_TIMEOUT_MS} ms`);
-}
-
-function refreshLogLines(output: string): Array<{ syncMs: number; indexMs: number }> {
-  const lines: Array<{ syncMs: number; indexMs: number }> = [];
-  for (const text of output.split('\n')) {
-    if (!text.includes('"catalog refreshed"')) continue;
-    const line = JSON.parse(text) as { syncMs: number; indexMs: number };
-    lines.push({ syncMs: line.syncMs, indexMs: line.indexMs });
-  }
-  return lines;
-}
-
 function printTable(results: readonly SizeResult[], pushes: number): void {
   const lines = [
-    `webhook → new version served, ${pushes} pushes per size (after ${WARMUP_PUSHES} warm-up pushes), polled every ${POLL_MS} ms`,
+    `webhook → new version served, ${pushes} pushes per size (after ${WARMUP_PUSHES} warm-up pushes), polled every ${REFRESH_POLL_MS} ms`,
     '',
     '| branches | repository built | service ready | p50 | p99 | max | engine: fetch p50 | engine: index p50 |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
