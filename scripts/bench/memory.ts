@@ -1,0 +1,88 @@
+// memory: the service process's resident set (VmRSS in /proc/PID/status),
+// once with the index loaded and then every `every` refreshes over a long run
+// of pushes, each sent once the previous one is served (as fast as the
+// service takes them), bounded in count and in time; a least-squares line
+// through the samples shows a growth trend.
+
+import { readFile } from 'node:fs/promises';
+import { pushAndWait, type PushTarget } from '../lib/refreshPushes.js';
+
+export interface MemorySample {
+  readonly refreshes: number;
+  readonly rssBytes: number;
+}
+
+export interface MemoryGrowthResult {
+  readonly samples: readonly MemorySample[];
+  /** Refreshes that ran: fewer than asked when the time bound came first. */
+  readonly ran: number;
+  readonly timedOut: boolean;
+  /** The least-squares slope through the samples, MB (10^6 bytes) per 100 refreshes. */
+  readonly slopeMbPer100: number;
+  /** The peak resident set of the process's whole life (VmHWM). */
+  readonly peakBytes: number;
+  readonly nextPush: number;
+}
+
+/** VmRSS and VmHWM of a Linux process, in bytes. */
+export async function readProcessMemory(pid: number): Promise<{ rssBytes: number; peakBytes: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = (field: string): number => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+    if (match === null) throw new Error(`/proc/${pid}/status has no ${field}`);
+    return Number(match[1]) * 1024;
+  };
+  return { rssBytes: kilobytes('VmRSS'), peakBytes: kilobytes('VmHWM') };
+}
+
+export interface MemoryGrowthOptions {
+  readonly target: PushTarget;
+  readonly pid: number;
+  readonly refreshes: number;
+  readonly every: number;
+  readonly timeLimitMs: number;
+  readonly firstPush: number;
+  /** Called after each sample, so a long run shows its progress. */
+  readonly onSample?: (sample: MemorySample) => void;
+}
+
+export async function measureMemoryGrowth(options: MemoryGrowthOptions): Promise<MemoryGrowthResult> {
+  const { target, pid, every } = options;
+  const sample = async (refreshes: number): Promise<MemorySample> => {
+    const value = { refreshes, rssBytes: (await readProcessMemory(pid)).rssBytes };
+    options.onSample?.(value);
+    return value;
+  };
+  const samples: MemorySample[] = [await sample(0)];
+  const deadline = performance.now() + options.timeLimitMs;
+  let ran = 0;
+  while (ran < options.refreshes && performance.now() < deadline) {
+    await pushAndWait(target, options.firstPush + ran);
+    ran += 1;
+    if (ran % every === 0) samples.push(await sample(ran));
+  }
+  if (ran % every !== 0) samples.push(await sample(ran));
+  const points = samples.map((point) => ({ x: point.refreshes / 100, y: point.rssBytes / 1e6 }));
+  return {
+    samples,
+    ran,
+    timedOut: ran < options.refreshes,
+    slopeMbPer100: leastSquaresSlope(points),
+    peakBytes: (await readProcessMemory(pid)).peakBytes,
+    nextPush: options.firstPush + ran,
+  };
+}
+
+/** The slope of the least-squares line through `points`; NaN with fewer than two distinct x. */
+export function leastSquaresSlope(points: ReadonlyArray<{ x: number; y: number }>): number {
+  const n = points.length;
+  const meanX = points.reduce((sum, point) => sum + point.x, 0) / n;
+  const meanY = points.reduce((sum, point) => sum + point.y, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const point of points) {
+    covariance += (point.x - meanX) * (point.y - meanY);
+    variance += (point.x - meanX) ** 2;
+  }
+  return variance === 0 ? Number.NaN : covariance / variance;
+}
