@@ -4,6 +4,7 @@
 // whose new tip fails. Start-up and full refreshes use it; a push uses
 // patchSnapshot, whose cost follows the change.
 
+import { openPackObjectReader, type ObjectReader } from '../git/packObjectReader.js';
 import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
 import type { BranchRef, CatalogRepository, RepositoryRefs } from '../git/types.js';
 import { assembleSnapshot, servedWorkerFor } from './assembleSnapshot.js';
@@ -23,17 +24,31 @@ export interface BuildSnapshotOptions {
   readonly now?: () => Date;
 }
 
+/**
+ * Below this many branches to read, isomorphic-git reads them (a few ms
+ * each); from it on, reading every pack once into an ObjectReader is cheaper.
+ */
+const PACK_READER_FROM_BRANCHES = 16;
+
 export async function buildSnapshot(options: BuildSnapshotOptions): Promise<CatalogSnapshot> {
   const { repo, gitUrl, previous, now = () => new Date() } = options;
   const refs = options.refs ?? await readRepositoryRefs(repo);
   const defaultBranch = chooseDefaultBranch(refs);
+  const sorted = [...refs.branches].sort(byName);
+  const reused = (ref: BranchRef): BranchRecord | undefined => {
+    const before = previous?.branches.get(ref.name);
+    return before !== undefined && before.oid === ref.oid ? before : undefined;
+  };
+  const toRead = sorted.filter((ref) => ref.name !== defaultBranch?.name && reused(ref) === undefined).length;
+  // Lives for this build only: the packs it holds are released with it.
+  const objects: ObjectReader | undefined = toRead >= PACK_READER_FROM_BRANCHES ? await openPackObjectReader(repo) : undefined;
 
   const branches = new Map<string, BranchRecord>();
   const workers = new Map<string, ServedWorker>();
-  for (const ref of [...refs.branches].sort(byName)) {
+  for (const ref of sorted) {
     if (ref.name === defaultBranch?.name) continue;
     const before = previous?.branches.get(ref.name);
-    const record = before !== undefined && before.oid === ref.oid ? before : keepLastGood(await indexBranch(repo, ref), before);
+    const record = reused(ref) ?? keepLastGood(await indexBranch(repo, ref, { objects }), before);
     branches.set(ref.name, record);
     for (const worker of record.workers) workers.set(worker.id, servedWorkerFor(worker, record, previous?.workers.get(worker.id), gitUrl));
   }

@@ -2,6 +2,7 @@
 // validates its files, and returns the branch's record. It never throws for
 // bad content: every defect becomes a Problem.
 
+import type { ObjectReader } from '../git/packObjectReader.js';
 import { readBranchFiles } from '../git/readBranchFiles.js';
 import type { BranchFiles, BranchRef, CatalogRepository } from '../git/types.js';
 import { parseMetadata, type WorkerMetadata } from '../parse/metadata.js';
@@ -17,13 +18,18 @@ export const SERVED_FILES = ['PKGBUILD', '.SRCINFO', 'metadata.json', 'README.md
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function indexBranch(repo: CatalogRepository, ref: BranchRef): Promise<BranchRecord> {
+export interface IndexBranchOptions {
+  /** The fast object path of a whole-catalog index (buildSnapshot opens one); isomorphic-git alone without it. */
+  readonly objects?: ObjectReader;
+}
+
+export async function indexBranch(repo: CatalogRepository, ref: BranchRef, options: IndexBranchOptions = {}): Promise<BranchRecord> {
   // Checked before anything is read: a branch that cannot be a worker costs nothing.
   const badName = branchNameProblem(ref.name);
   if (badName !== undefined) return failed(ref, undefined, [badName]);
   let branchFiles: BranchFiles;
   try {
-    branchFiles = await readBranchFiles(repo, { commitOid: ref.oid, names: SERVED_FILES });
+    branchFiles = await readBranchFiles(repo, { commitOid: ref.oid, names: SERVED_FILES, objects: options.objects });
   } catch (error) {
     return failed(ref, undefined, [{
       code: 'GIT_READ_FAILED',

@@ -1,0 +1,328 @@
+// packObjectReader: reads objects straight out of a gitdir's packs, for a
+// whole-catalog index. Every pack and its index are read once, when the
+// reader opens; after that an object costs a binary search in the index, one
+// native inflate (node:zlib) and, for a delta, the delta applied to a base kept
+// from earlier reads. isomorphic-git instead probes for a loose file, lists
+// the pack folder and inflates with pako on every read, which is where a cold
+// index of thousands of branches spent its time (DESIGN.md).
+//
+// Packs are held in memory while the reader lives (isomorphic-git's cache
+// holds them for ever); a reader is meant to live for one index and go.
+// `read` answers undefined for anything it cannot vouch for — an object that
+// is loose or in a pack written after it opened, a pack it could not read,
+// an entry that is malformed, too deep a delta chain, or bytes whose SHA-1 is
+// not the oid asked for — and the caller falls back to isomorphic-git, so
+// what is served never depends on which path read it.
+
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { inflateSync } from 'node:zlib';
+import type { PromiseFsClient } from 'isomorphic-git';
+import { isNotFound, typedFs } from './gitFs.js';
+
+export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
+
+export interface GitObject {
+  readonly type: GitObjectType;
+  readonly bytes: Buffer;
+}
+
+export interface ObjectReader {
+  /** The object's type and content, checked against its oid; undefined when this reader cannot serve it. */
+  read(oid: string): GitObject | undefined;
+}
+
+export interface OpenPackObjectReaderOptions {
+  readonly fs: PromiseFsClient;
+  readonly gitdir: string;
+}
+
+const IDX_MAGIC = 0xff744f63;
+const FANOUT_BYTES = 256 * 4;
+const TRAILER_BYTES = 20;
+const PACK_HEADER_BYTES = 12;
+const LARGE_OFFSET = 0x80000000;
+const TYPES: ReadonlyArray<GitObjectType | undefined> = [undefined, 'commit', 'tree', 'blob', 'tag'];
+const OFS_DELTA = 6;
+const REF_DELTA = 7;
+/** git's own default depth is 50 and its hard limit 4095; deeper than this is not a pack git wrote. */
+const MAX_DELTA_DEPTH = 4096;
+/** Inflated delta bases kept for later deltas; past this many bytes the cache starts over. */
+const BASE_CACHE_BYTES = 32 * 1024 * 1024;
+const OID = /^[0-9a-f]{40}$/;
+
+export async function openPackObjectReader(options: OpenPackObjectReaderOptions): Promise<ObjectReader> {
+  const fs = typedFs(options.fs);
+  const folder = path.join(options.gitdir, 'objects', 'pack');
+  let names: string[];
+  try {
+    names = await fs.readdir(folder);
+  } catch (error) {
+    if (isNotFound(error)) return new PackObjectReader([]);
+    throw error;
+  }
+  const packs: Pack[] = [];
+  for (const name of names.filter((entry) => entry.endsWith('.idx')).sort()) {
+    const pack = await loadPack(fs, path.join(folder, name));
+    if (pack !== undefined) packs.push(pack);
+  }
+  return new PackObjectReader(packs);
+}
+
+interface Pack {
+  readonly idx: Buffer;
+  readonly data: Buffer;
+  readonly count: number;
+  /** Entry offsets in ascending order: an entry ends where the next one starts. */
+  readonly sortedOffsets: Float64Array;
+  readonly bases: Map<number, GitObject>;
+}
+
+/** The pack beside an index, or undefined when either is unreadable or they do not belong together. */
+async function loadPack(fs: ReturnType<typeof typedFs>, idxPath: string): Promise<Pack | undefined> {
+  let idx: Buffer;
+  let data: Buffer;
+  try {
+    idx = asBuffer(await fs.readFile(idxPath));
+    data = asBuffer(await fs.readFile(`${idxPath.slice(0, -'.idx'.length)}.pack`));
+  } catch {
+    // A pack git is writing or removing right now, or one too large for a Buffer: isomorphic-git decides.
+    return undefined;
+  }
+  if (idx.length < 8 + FANOUT_BYTES + 2 * TRAILER_BYTES || idx.readUInt32BE(0) !== IDX_MAGIC || idx.readUInt32BE(4) !== 2) return undefined;
+  if (data.length < PACK_HEADER_BYTES + TRAILER_BYTES || data.toString('latin1', 0, 4) !== 'PACK') return undefined;
+  const count = idx.readUInt32BE(8 + 255 * 4);
+  const tableEnd = 8 + FANOUT_BYTES + count * 28;
+  if (idx.length < tableEnd + 2 * TRAILER_BYTES || data.readUInt32BE(8) !== count) return undefined;
+  if (!data.subarray(data.length - TRAILER_BYTES).equals(idx.subarray(idx.length - 2 * TRAILER_BYTES, idx.length - TRAILER_BYTES))) return undefined;
+  const pack: Pack = { idx, data, count, sortedOffsets: new Float64Array(count), bases: new Map() };
+  for (let index = 0; index < count; index += 1) {
+    const offset = offsetAt(pack, index);
+    if (offset === undefined) return undefined;
+    pack.sortedOffsets[index] = offset;
+  }
+  pack.sortedOffsets.sort();
+  return pack;
+}
+
+class PackObjectReader implements ObjectReader {
+  private baseBytes = 0;
+
+  constructor(private readonly packs: readonly Pack[]) {}
+
+  read(oid: string): GitObject | undefined {
+    if (!OID.test(oid)) return undefined;
+    const key = Buffer.from(oid, 'hex');
+    for (const pack of this.packs) {
+      const index = findOid(pack, key);
+      if (index === undefined) continue;
+      const offset = offsetAt(pack, index);
+      const object = offset === undefined ? undefined : this.readAt(pack, offset);
+      // A corrupt entry in one pack says nothing of the copies elsewhere; isomorphic-git settles it.
+      if (object === undefined || !hashes(object, oid)) return undefined;
+      return object;
+    }
+    return undefined;
+  }
+
+  /** The object whose entry starts at `offset`, delta chain resolved. */
+  private readAt(pack: Pack, start: number): GitObject | undefined {
+    const deltas: Array<{ offset: number; delta: Buffer }> = [];
+    let offset = start;
+    let base: GitObject | undefined;
+    while (base === undefined) {
+      if (deltas.length > MAX_DELTA_DEPTH) return undefined;
+      base = pack.bases.get(offset);
+      if (base !== undefined) break;
+      const entry = readEntry(pack, offset);
+      if (entry === undefined) return undefined;
+      if (entry.kind === 'object') {
+        base = entry.object;
+        if (deltas.length > 0) this.remember(pack, offset, base);
+        break;
+      }
+      deltas.push({ offset, delta: entry.delta });
+      if (entry.kind === 'ofs') {
+        offset = entry.baseOffset;
+        continue;
+      }
+      // A ref delta names its base by oid, in this pack (a thin pack is completed when it is indexed).
+      const baseIndex = findOid(pack, entry.baseOid);
+      const baseOffset = baseIndex === undefined ? undefined : offsetAt(pack, baseIndex);
+      if (baseOffset === undefined) return undefined;
+      offset = baseOffset;
+    }
+    let object = base;
+    for (let depth = deltas.length - 1; depth >= 0; depth -= 1) {
+      const step = deltas[depth]!;
+      const bytes = applyDelta(object.bytes, step.delta);
+      if (bytes === undefined) return undefined;
+      object = { type: object.type, bytes };
+      // Packs put similar objects on one chain: what was just built is likely the next one's base.
+      this.remember(pack, step.offset, object);
+    }
+    return object;
+  }
+
+  private remember(pack: Pack, offset: number, object: GitObject): void {
+    if (this.baseBytes + object.bytes.length > BASE_CACHE_BYTES) {
+      for (const each of this.packs) each.bases.clear();
+      this.baseBytes = 0;
+    }
+    pack.bases.set(offset, object);
+    this.baseBytes += object.bytes.length;
+  }
+}
+
+type Entry =
+  | { readonly kind: 'object'; readonly object: GitObject }
+  | { readonly kind: 'ofs'; readonly baseOffset: number; readonly delta: Buffer }
+  | { readonly kind: 'ref'; readonly baseOid: Buffer; readonly delta: Buffer };
+
+/** One pack entry: its header, then its zlib stream inflated to exactly the size the header declares. */
+function readEntry(pack: Pack, offset: number): Entry | undefined {
+  const { data } = pack;
+  const end = entryEnd(pack, offset);
+  if (end === undefined) return undefined;
+  let at = offset;
+  let byte = data[at++]!;
+  const typeCode = (byte >> 4) & 7;
+  let size = byte & 0x0f;
+  let scale = 16;
+  while (byte & 0x80) {
+    if (at >= end || scale > 2 ** 49) return undefined;
+    byte = data[at++]!;
+    size += (byte & 0x7f) * scale;
+    scale *= 128;
+  }
+  if (typeCode === OFS_DELTA) {
+    byte = data[at++]!;
+    let distance = byte & 0x7f;
+    while (byte & 0x80) {
+      if (at >= end || distance > 2 ** 45) return undefined;
+      byte = data[at++]!;
+      distance = (distance + 1) * 128 + (byte & 0x7f);
+    }
+    const baseOffset = offset - distance;
+    if (distance === 0 || baseOffset < PACK_HEADER_BYTES) return undefined;
+    const delta = inflateExactly(data.subarray(at, end), size);
+    return delta === undefined ? undefined : { kind: 'ofs', baseOffset, delta };
+  }
+  if (typeCode === REF_DELTA) {
+    if (at + 20 > end) return undefined;
+    const baseOid = data.subarray(at, at + 20);
+    const delta = inflateExactly(data.subarray(at + 20, end), size);
+    return delta === undefined ? undefined : { kind: 'ref', baseOid, delta };
+  }
+  const type = TYPES[typeCode];
+  if (type === undefined) return undefined;
+  const bytes = inflateExactly(data.subarray(at, end), size);
+  return bytes === undefined ? undefined : { kind: 'object', object: { type, bytes } };
+}
+
+function inflateExactly(compressed: Buffer, size: number): Buffer | undefined {
+  try {
+    // The declared size bounds the output: a hostile stream cannot inflate past it.
+    const bytes = inflateSync(compressed, { maxOutputLength: Math.max(size, 1) });
+    return bytes.length === size ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** git's delta format: source and target sizes, then copy-from-source and insert instructions. */
+function applyDelta(source: Buffer, delta: Buffer): Buffer | undefined {
+  let at = 0;
+  const varint = (): number | undefined => {
+    let value = 0;
+    let scale = 1;
+    let byte: number;
+    do {
+      if (at >= delta.length || scale > 2 ** 49) return undefined;
+      byte = delta[at++]!;
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+    } while (byte & 0x80);
+    return value;
+  };
+  const sourceSize = varint();
+  const targetSize = varint();
+  if (sourceSize !== source.length || targetSize === undefined) return undefined;
+  const target = Buffer.allocUnsafe(targetSize);
+  let written = 0;
+  while (at < delta.length) {
+    const op = delta[at++]!;
+    if (op & 0x80) {
+      let copyOffset = 0;
+      let copySize = 0;
+      for (let bit = 0; bit < 4; bit += 1) if (op & (1 << bit)) copyOffset += delta[at++]! * 2 ** (8 * bit);
+      for (let bit = 0; bit < 3; bit += 1) if (op & (16 << bit)) copySize += delta[at++]! * 2 ** (8 * bit);
+      if (copySize === 0) copySize = 0x10000;
+      if (at > delta.length || copyOffset + copySize > source.length || written + copySize > targetSize) return undefined;
+      source.copy(target, written, copyOffset, copyOffset + copySize);
+      written += copySize;
+    } else if (op !== 0) {
+      if (at + op > delta.length || written + op > targetSize) return undefined;
+      delta.copy(target, written, at, at + op);
+      at += op;
+      written += op;
+    } else {
+      return undefined;
+    }
+  }
+  return written === targetSize ? target : undefined;
+}
+
+/** The index position of `oid` (20 bytes) in a version 2 index, by its fanout and a binary search. */
+function findOid(pack: Pack, oid: Buffer): number | undefined {
+  const { idx } = pack;
+  const first = oid[0]!;
+  let low = first === 0 ? 0 : idx.readUInt32BE(8 + (first - 1) * 4);
+  let high = idx.readUInt32BE(8 + first * 4) - 1;
+  const table = 8 + FANOUT_BYTES;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = table + middle * 20;
+    const order = idx.compare(oid, 0, 20, at, at + 20);
+    if (order === 0) return middle;
+    if (order > 0) high = middle - 1;
+    else low = middle + 1;
+  }
+  return undefined;
+}
+
+function offsetAt(pack: Pack, index: number): number | undefined {
+  const { idx, count } = pack;
+  const offsets = 8 + FANOUT_BYTES + count * 24;
+  let offset = idx.readUInt32BE(offsets + index * 4);
+  if (offset >= LARGE_OFFSET) {
+    const at = offsets + count * 4 + (offset - LARGE_OFFSET) * 8;
+    if (at + 8 > idx.length - 2 * TRAILER_BYTES) return undefined;
+    offset = Number(idx.readBigUInt64BE(at));
+  }
+  return offset >= PACK_HEADER_BYTES && offset < pack.data.length - TRAILER_BYTES ? offset : undefined;
+}
+
+/** Where the entry at `offset` ends: the next entry's start, or the pack's trailer. */
+function entryEnd(pack: Pack, offset: number): number | undefined {
+  const offsets = pack.sortedOffsets;
+  let low = 0;
+  let high = offsets.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = offsets[middle]!;
+    if (value === offset) return middle + 1 < offsets.length ? offsets[middle + 1]! : pack.data.length - TRAILER_BYTES;
+    if (value < offset) low = middle + 1;
+    else high = middle - 1;
+  }
+  // Not the start of any entry (an ofs delta pointing into the middle of one).
+  return undefined;
+}
+
+function hashes(object: GitObject, oid: string): boolean {
+  return createHash('sha1').update(`${object.type} ${object.bytes.length}\0`).update(object.bytes).digest('hex') === oid;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
