@@ -125,7 +125,8 @@ test('a damaged pack entry is declined rather than served with wrong bytes', { t
   const [oid, , , inPack, offset] = entries[0]!;
   const packPath = path.join(packDir, idx.replace(/\.idx$/, '.pack'));
   const pack = await readFile(packPath);
-  pack[Number(offset) + Math.floor(Number(inPack) / 2)] ^= 0xff;
+  const damaged = Number(offset) + Math.floor(Number(inPack) / 2);
+  pack[damaged] = pack[damaged]! ^ 0xff;
   await writeFile(packPath, pack);
 
   const reader = await openPackObjectReader({ fs: (await import('node:fs')).default, gitdir });
