@@ -1,0 +1,124 @@
+// decodeSavedIndex: the reading side of savedIndex.ts — the header from the
+// first bytes of a file, checked against what this service expects, and the
+// structure part back into SavedBranch values. Anything that does not parse
+// is a SavedIndexError, never a half-read index.
+
+import { deserialize } from 'node:v8';
+import { MAX_HEADER_BYTES, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
+import { SavedIndexError } from './savedIndexError.js';
+
+export interface ExpectedSavedIndex {
+  readonly serviceVersion: string;
+  readonly repository: string;
+  readonly gitUrl: string;
+}
+
+export interface ParsedHeader {
+  readonly header: SavedIndexHeader;
+  /** Where the structure part starts in the file. */
+  readonly structureOffset: number;
+}
+
+/** The number of leading bytes that hold the magic and the header's length. */
+export const HEADER_PREFIX_BYTES = SAVED_INDEX_MAGIC.length + 4;
+
+/** The header's byte length, from the file's first HEADER_PREFIX_BYTES bytes. */
+export function headerLength(prefix: Uint8Array): number {
+  if (prefix.byteLength < HEADER_PREFIX_BYTES || !Buffer.from(prefix.buffer, prefix.byteOffset, SAVED_INDEX_MAGIC.length).equals(SAVED_INDEX_MAGIC)) {
+    throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file does not start with the saved-index magic');
+  }
+  const length = Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength).readUInt32BE(SAVED_INDEX_MAGIC.length);
+  if (length === 0 || length > MAX_HEADER_BYTES) throw new SavedIndexError('SAVED_INDEX_MALFORMED', `a header of ${length} bytes is not one`);
+  return length;
+}
+
+/** Parses and checks the header; `fileBytes` is the file's size, which must be exactly what the header adds up to. */
+export function parseHeader(headerBytes: Uint8Array, fileBytes: number, expected: ExpectedSavedIndex): ParsedHeader {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.byteLength).toString('utf8'));
+  } catch {
+    throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the header is not JSON');
+  }
+  const header = checkHeaderShape(value);
+  // Versions first: another format may well lay out the rest differently.
+  if (header.format !== SAVED_INDEX_FORMAT) {
+    throw new SavedIndexError('SAVED_INDEX_VERSION', `saved in format ${header.format}; this service reads format ${SAVED_INDEX_FORMAT}`);
+  }
+  if (header.serviceVersion !== expected.serviceVersion) {
+    throw new SavedIndexError('SAVED_INDEX_VERSION', `saved by service version ${header.serviceVersion}; this is ${expected.serviceVersion}`);
+  }
+  if (header.repository !== expected.repository || header.gitUrl !== expected.gitUrl) {
+    throw new SavedIndexError('SAVED_INDEX_OTHER_REPOSITORY', `saved for ${header.repository} (clone URL ${header.gitUrl}), not ${expected.repository} (${expected.gitUrl})`);
+  }
+  const structureOffset = HEADER_PREFIX_BYTES + headerBytes.byteLength;
+  const expectedBytes = structureOffset + header.structureBytes + header.blobBytes;
+  if (fileBytes !== expectedBytes) {
+    throw new SavedIndexError('SAVED_INDEX_MALFORMED', `the file holds ${fileBytes} bytes; its header says ${expectedBytes} (truncated or appended to)`);
+  }
+  return { header, structureOffset };
+}
+
+/** A chunk of the structure part: what a restart needs, decoded; the details still as bytes. */
+export interface DecodedChunk {
+  readonly chunk: SavedChunk;
+  readonly details: Buffer;
+}
+
+/** The structure part's chunks, in order. Details are decoded only when a record's parsed fields are first read. */
+export function decodeStructure(structure: Buffer): DecodedChunk[] {
+  const chunks: DecodedChunk[] = [];
+  let offset = 0;
+  const next = (): Buffer => {
+    if (offset + 4 > structure.length) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the structure part ends inside a chunk length');
+    const length = structure.readUInt32BE(offset);
+    offset += 4;
+    if (length > structure.length - offset) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'a structure chunk runs past the end of its part');
+    offset += length;
+    return structure.subarray(offset - length, offset);
+  };
+  while (offset < structure.length) {
+    const chunk = deserializeSaved(next());
+    chunks.push({ chunk: chunk as SavedChunk, details: next() });
+  }
+  return chunks;
+}
+
+/** v8.deserialize, with garbage reported as a SavedIndexError. */
+export function deserializeSaved(bytes: Buffer): unknown {
+  try {
+    return deserialize(bytes);
+  } catch (error) {
+    throw new SavedIndexError('SAVED_INDEX_MALFORMED', `a structure chunk does not deserialise: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+function checkHeaderShape(value: unknown): SavedIndexHeader {
+  const header = value as Partial<Record<keyof SavedIndexHeader, unknown>> | null;
+  const fine = typeof header === 'object' && header !== null
+    && Number.isSafeInteger(header.format)
+    && typeof header.serviceVersion === 'string'
+    && typeof header.repository === 'string'
+    && typeof header.gitUrl === 'string'
+    && typeof header.savedAt === 'string'
+    && typeof header.snapshotId === 'string'
+    && (header.defaultBranch === null || isBranchRef(header.defaultBranch))
+    && isCount(header.branches)
+    && isCount(header.structureBytes)
+    && isCount(header.blobBytes)
+    && typeof header.structureSha256 === 'string' && HEX_SHA256.test(header.structureSha256)
+    && typeof header.blobsSha256 === 'string' && HEX_SHA256.test(header.blobsSha256);
+  if (!fine) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the header lacks a field or has one of the wrong type');
+  return header as SavedIndexHeader;
+}
+
+function isCount(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isBranchRef(value: unknown): boolean {
+  const ref = value as { name?: unknown; oid?: unknown } | null;
+  return typeof ref === 'object' && ref !== null && typeof ref.name === 'string' && typeof ref.oid === 'string';
+}

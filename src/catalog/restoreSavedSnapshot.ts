@@ -1,0 +1,220 @@
+// restoreSavedSnapshot: decoded saved chunks back into a CatalogSnapshot —
+// records with their file bytes and served workers with their prebuilt
+// bodies, every byte a view of the one blob buffer. The result is never
+// served as it is: it is the `previous` buildSnapshot reuses records from,
+// and only where a branch's tip is still the saved oid.
+//
+// A record's parsed fields (metadata, .SRCINFO, commit, problems) are most
+// of the decoding cost and nothing needs them to serve the prebuilt
+// responses, so they are getters that decode their chunk's details on first
+// read; `decodeDetails` decodes the rest in the background after start-up.
+//
+// The checksum already rules out damage; the shape checks here catch a file
+// that is intact but not what this code wrote (and keep a bad offset from
+// silently serving the wrong bytes).
+
+import { assembleSnapshot } from './assembleSnapshot.js';
+import type { BranchFile, BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.js';
+import type { CachedBody } from './cachedBody.js';
+import { deserializeSaved, type DecodedChunk } from './decodeSavedIndex.js';
+import type { SavedChunk, SavedChunkDetails, SavedIndexHeader } from './savedIndex.js';
+import { SavedIndexError } from './savedIndexError.js';
+import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
+
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+export interface RestoredSnapshot {
+  readonly snapshot: CatalogSnapshot;
+  /** Decodes every record's parsed fields now, a chunk per turn of the event loop. */
+  decodeDetails(pause?: () => Promise<void>): Promise<void>;
+}
+
+export function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly DecodedChunk[], blobs: Buffer): RestoredSnapshot {
+  const branches = new Map<string, BranchRecord>();
+  const workers = new Map<string, ServedWorker>();
+  const details = chunks.map((decoded) => lazyDetails(decoded.details));
+  chunks.forEach((decoded, index) => restoreChunk({ chunk: checkChunk(decoded.chunk), details: details[index]!, blobs, branches, workers }));
+  if (branches.size !== header.branches) throw shape(`the header counts ${header.branches} branches; the file holds ${branches.size}`);
+  return {
+    snapshot: assembleSnapshot({ builtAt: new Date(header.savedAt), defaultBranch: header.defaultBranch ?? undefined, branches, workers }),
+    async decodeDetails(pause = () => new Promise((resolve) => setImmediate(resolve))) {
+      for (const get of details) {
+        get();
+        await pause();
+      }
+    },
+  };
+}
+
+interface ChunkTarget {
+  readonly chunk: SavedChunk;
+  readonly details: () => SavedChunkDetails;
+  readonly blobs: Buffer;
+  readonly branches: Map<string, BranchRecord>;
+  readonly workers: Map<string, ServedWorker>;
+}
+
+function restoreChunk(target: ChunkTarget): void {
+  const { chunk, details, blobs, branches, workers } = target;
+  const rejected = new Map<number, RejectedCommit>(chunk.rejected);
+  const view = (blob: Float64Array, at: number): Buffer => {
+    const offset = blob[2 * at]!;
+    const length = blob[2 * at + 1]!;
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > blobs.length) {
+      throw shape('a blob reference points outside the blob part');
+    }
+    return Buffer.from(blobs.buffer, blobs.byteOffset + offset, length);
+  };
+  let worker = 0;
+  let file = 0;
+  let served = 0;
+  let body = 0;
+  for (let branch = 0; branch < chunk.branchNames.length; branch += 1) {
+    const name = chunk.branchNames[branch]!;
+    const oid = chunk.branchOids[branch]!;
+    if (typeof name !== 'string' || typeof oid !== 'string' || !OID.test(oid)) throw shape('a saved branch lacks its name or tip');
+    if (branches.has(name)) throw shape(`branch ${name} is saved twice`);
+    const records: WorkerRecord[] = [];
+    const record = lazyBranch({ name, oid, workers: records, rejected: rejected.get(branch) }, details, branch);
+    branches.set(name, record);
+    for (let end = worker + chunk.workerCounts[branch]!; worker < end; worker += 1) {
+      const files = new Map<string, BranchFile>();
+      const bodies: Buffer[] = [];
+      for (let fileEnd = file + chunk.fileCounts[worker]!; file < fileEnd; file += 1) {
+        const bytes = view(chunk.fileBlobs, file);
+        bodies.push(bytes);
+        files.set(chunk.fileNames[file]!, { bytes, oid: chunk.fileOids[file]! });
+      }
+      const id = chunk.workerIds[worker]!;
+      const workerRecord = lazyWorker({ id, branch: chunk.workerBranches[worker]!, files }, details, worker);
+      records.push(workerRecord);
+      if (chunk.served[worker] !== 1) continue;
+      const cached = (bytes: Buffer): CachedBody => {
+        const modified = chunk.bodyModified[body]!;
+        const answer = { body: bytes, etag: chunk.bodyEtags[body]!, contentType: chunk.contentTypes[chunk.bodyTypes[body]!]!, lastModified: Number.isNaN(modified) ? undefined : new Date(modified) };
+        body += 1;
+        return answer;
+      };
+      const legacy = cached(view(chunk.bodyBlobs, 3 * served));
+      const v1 = cached(view(chunk.bodyBlobs, 3 * served + 1));
+      const cloneUrl = cached(view(chunk.bodyBlobs, 3 * served + 2));
+      const servedFiles = new Map<string, CachedBody>();
+      let at = 0;
+      for (const name of files.keys()) servedFiles.set(name, cached(bodies[at++]!));
+      served += 1;
+      workers.set(id, { record: workerRecord, rejected: record.rejected, legacy, v1, cloneUrl, files: servedFiles });
+    }
+  }
+}
+
+/** Every column present, of its type, and of the lengths the counts add up to. */
+function checkChunk(value: unknown): SavedChunk {
+  const chunk = value as SavedChunk;
+  const fine = typeof chunk === 'object' && chunk !== null
+    && [chunk.branchNames, chunk.branchOids, chunk.rejected, chunk.workerIds, chunk.workerBranches, chunk.fileNames, chunk.fileOids, chunk.contentTypes, chunk.bodyEtags].every(Array.isArray)
+    && chunk.workerCounts instanceof Uint32Array && chunk.fileCounts instanceof Uint32Array && chunk.served instanceof Uint8Array
+    && chunk.fileBlobs instanceof Float64Array && chunk.bodyTypes instanceof Uint16Array && chunk.bodyModified instanceof Float64Array && chunk.bodyBlobs instanceof Float64Array;
+  if (!fine) throw shape('a saved chunk lacks a column or has one of the wrong type');
+  const workers = sum(chunk.workerCounts);
+  const files = sum(chunk.fileCounts);
+  let servedWorkers = 0;
+  let servedFiles = 0;
+  for (let worker = 0, file = 0; worker < chunk.served.length; file += chunk.fileCounts[worker]!, worker += 1) {
+    if (chunk.served[worker] === 1) {
+      servedWorkers += 1;
+      servedFiles += chunk.fileCounts[worker]!;
+    }
+  }
+  const bodies = 3 * servedWorkers + servedFiles;
+  const consistent = chunk.branchOids.length === chunk.branchNames.length && chunk.workerCounts.length === chunk.branchNames.length
+    && chunk.workerIds.length === workers && chunk.workerBranches.length === workers && chunk.fileCounts.length === workers && chunk.served.length === workers
+    && chunk.fileNames.length === files && chunk.fileOids.length === files && chunk.fileBlobs.length === 2 * files
+    && chunk.bodyBlobs.length === 6 * servedWorkers && chunk.bodyEtags.length === bodies && chunk.bodyTypes.length === bodies && chunk.bodyModified.length === bodies
+    && chunk.bodyTypes.every((type) => type < chunk.contentTypes.length)
+    && chunk.rejected.every((entry) => Array.isArray(entry) && Number.isInteger(entry[0]) && typeof entry[1]?.oid === 'string');
+  if (!consistent) throw shape('the columns of a saved chunk do not add up');
+  return chunk;
+}
+
+function sum(values: Uint32Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+/** A chunk's details, decoded once on first use; their bytes are let go then. */
+function lazyDetails(bytes: Buffer): () => SavedChunkDetails {
+  let pending: Buffer | undefined = bytes;
+  let decoded: SavedChunkDetails | undefined;
+  return () => {
+    if (decoded === undefined) {
+      const value = deserializeSaved(pending!) as SavedChunkDetails;
+      // The checksum held, so a mismatch here is a bug in this file's pair, encodeSavedIndex.
+      if (!Array.isArray(value?.branches) || !Array.isArray(value.workers)) throw new Error('restoreSavedSnapshot: saved details are not the shape encodeSavedIndex writes');
+      decoded = value;
+      pending = undefined;
+    }
+    return decoded;
+  };
+}
+
+function lazyBranch(eager: Pick<BranchRecord, 'name' | 'oid' | 'workers' | 'rejected'>, details: () => SavedChunkDetails, index: number): BranchRecord {
+  const get = (): SavedChunkDetails['branches'][number] => details().branches[index]!;
+  // `rejected` is absent, not undefined, when there is none, as on a freshly indexed record.
+  if (eager.rejected !== undefined) {
+    return {
+      name: eager.name,
+      oid: eager.oid,
+      get commit() {
+        return get().commit;
+      },
+      workers: eager.workers,
+      get problems() {
+        return get().problems;
+      },
+      rejected: eager.rejected,
+    };
+  }
+  return {
+    name: eager.name,
+    oid: eager.oid,
+    get commit() {
+      return get().commit;
+    },
+    workers: eager.workers,
+    get problems() {
+      return get().problems;
+    },
+  };
+}
+
+function lazyWorker(eager: Pick<WorkerRecord, 'id' | 'branch' | 'files'>, details: () => SavedChunkDetails, index: number): WorkerRecord {
+  const get = (): SavedChunkDetails['workers'][number] => details().workers[index]!;
+  return {
+    id: eager.id,
+    branch: eager.branch,
+    get commit() {
+      return get().commit;
+    },
+    get version() {
+      return get().version;
+    },
+    get metadata() {
+      return get().metadata;
+    },
+    get srcinfo() {
+      return get().srcinfo;
+    },
+    get fields() {
+      return get().fields;
+    },
+    files: eager.files,
+    get problems() {
+      return get().problems;
+    },
+  };
+}
+
+function shape(message: string): SavedIndexError {
+  return new SavedIndexError('SAVED_INDEX_SHAPE', message);
+}

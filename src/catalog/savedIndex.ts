@@ -1,0 +1,92 @@
+// The on-disk format of a saved index: what a restart reads instead of
+// re-indexing every branch. It holds a snapshot's branch records AND the
+// responses already serialised from them (v1, legacy, clone-url, files, with
+// their ETags), because re-serialising 10,000 entries costs about as much as
+// the whole warm-restart budget.
+//
+//   "RBEEIDX1"  8 bytes of magic
+//   u32 BE      byte length of the header
+//   header      UTF-8 JSON, SavedIndexHeader
+//   structure   `structureBytes`: per SAVE_CHUNK_BRANCHES branches (so saving can yield),
+//               [u32 BE length][v8.serialize(SavedChunk)][u32 BE length][v8.serialize(SavedChunkDetails)]
+//   blobs       `blobBytes`: every body and branch file, back to back
+//
+// Bytes live apart from the structure so that, once loaded, the served bodies
+// are views of one buffer holding nothing else: the structure's buffer is
+// garbage as soon as it is decoded. Each part has its own sha256 so both can
+// be hashed on the thread pool while the structure is decoded.
+
+import type { BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.js';
+
+export const SAVED_INDEX_MAGIC = Buffer.from('RBEEIDX1');
+/** Bump on any change to the layout or to what a saved value means. */
+export const SAVED_INDEX_FORMAT = 1;
+/** A header is a few hundred bytes; anything far larger is not one. */
+export const MAX_HEADER_BYTES = 64 * 1024;
+export const SAVE_CHUNK_BRANCHES = 256;
+
+export interface SavedIndexHeader {
+  readonly format: number;
+  /** package.json's version of the service that wrote it: responses are shaped by the code. */
+  readonly serviceVersion: string;
+  /** Which repository the records came from (see repositoryIdentity). */
+  readonly repository: string;
+  /** The advertised clone URL: it is inside every v1 and clone-url body. */
+  readonly gitUrl: string;
+  readonly savedAt: string;
+  /** The saved snapshot's id (branch names and tips). */
+  readonly snapshotId: string;
+  /** The saved snapshot's default branch; null when it had none. */
+  readonly defaultBranch: { readonly name: string; readonly oid: string } | null;
+  readonly branches: number;
+  readonly structureBytes: number;
+  readonly blobBytes: number;
+  /** Hex sha256 of the structure part and of the blob part. */
+  readonly structureSha256: string;
+  readonly blobsSha256: string;
+}
+
+/**
+ * What a restart needs at once, for SAVE_CHUNK_BRANCHES branches, as columns
+ * (a few arrays of strings and numbers decode far faster than thousands of
+ * small objects): branch names and tips, worker ids, file oids, and every
+ * served body's ETag, type, date and place in the blob part. Workers and files
+ * are listed branch by branch, in order.
+ */
+export interface SavedChunk {
+  readonly branchNames: string[];
+  readonly branchOids: string[];
+  /** Per branch: how many workers it yields. */
+  readonly workerCounts: Uint32Array;
+  /** The last-good state: branches whose tip was rejected, by index in this chunk. */
+  readonly rejected: Array<readonly [branch: number, rejected: RejectedCommit]>;
+  readonly workerIds: string[];
+  readonly workerBranches: string[];
+  /** Per worker: how many files its record holds. */
+  readonly fileCounts: Uint32Array;
+  readonly fileNames: string[];
+  readonly fileOids: string[];
+  /** Per file: offset, length in the blob part. */
+  readonly fileBlobs: Float64Array;
+  /** Per worker: 1 when its saved responses follow, 0 when it gets fresh ones on restart. */
+  readonly served: Uint8Array;
+  readonly contentTypes: string[];
+  /** Per served worker: legacy, v1, clone-url, then one per file of its record, in order. */
+  readonly bodyEtags: string[];
+  readonly bodyTypes: Uint16Array;
+  /** Milliseconds since the epoch; NaN for no Last-Modified. */
+  readonly bodyModified: Float64Array;
+  /** Per served worker: offset, length of legacy, v1 and clone-url (files are their record's bytes). */
+  readonly bodyBlobs: Float64Array;
+}
+
+/** The rest of each record, decoded on first use (see restoreSavedSnapshot): parsed files are most of the decoding cost. */
+export interface SavedChunkDetails {
+  readonly branches: ReadonlyArray<Pick<BranchRecord, 'commit' | 'problems'>>;
+  readonly workers: ReadonlyArray<Omit<WorkerRecord, 'id' | 'branch' | 'files'>>;
+}
+
+/** The repository a saved index belongs to: a mirror by its (redacted) URL, a local repository by its git directory. */
+export function repositoryIdentity(repo: { readonly kind: string; readonly gitdir: string; readonly url?: string | undefined }): string {
+  return repo.kind === 'mirror' && repo.url !== undefined ? `mirror ${repo.url}` : `${repo.kind} ${repo.gitdir}`;
+}

@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
+import { encodeSavedIndex } from '../../src/catalog/encodeSavedIndex.js';
+import { loadSavedIndex, type LoadedSavedIndex } from '../../src/catalog/loadSavedIndex.js';
+import { saveIndex } from '../../src/catalog/saveIndex.js';
+import { repositoryIdentity } from '../../src/catalog/savedIndex.js';
+import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
+import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
+import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
+import type { GitLogger } from '../../src/git/gitLogger.js';
+import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
+import type { CatalogRepository } from '../../src/git/types.js';
+import { catalogWorkerIds, fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
+import { makeTempDir } from '../helpers/tempDir.js';
+
+const VERSION = '1.2.3-test';
+const NOW = () => new Date('2026-02-01T00:00:00Z');
+
+interface Logged { readonly level: string; readonly details: Record<string, unknown>; readonly message: string }
+
+function recordingLogger(): GitLogger & { lines: Logged[] } {
+  const lines: Logged[] = [];
+  const at = (level: string) => (details: Record<string, unknown>, message: string) => { lines.push({ level, details, message }); };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+async function setup(t: TestContext, options: { broken?: readonly string[] } = {}) {
+  const fixture = await fixtureRepository(t, options);
+  const dir = await makeTempDir(t, 'rbee-saved-index');
+  const repository = repositoryIdentity(fixture.repo);
+  const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
+  const logger = recordingLogger();
+  const save = async (snapshot: CatalogSnapshot): Promise<void> => {
+    await saveIndex(file, await encodeSavedIndex({ snapshot, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, now: NOW }));
+  };
+  const load = (expected: { serviceVersion?: string; repository?: string; gitUrl?: string } = {}): Promise<LoadedSavedIndex> =>
+    loadSavedIndex({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger, ...expected });
+  return { ...fixture, file, logger, save, load };
+}
+
+/** Rebuilds the fixture repository from its (edited) folders and opens it afresh, as a restart would. */
+async function rewrite(gitdir: string, sourceDir: string): Promise<CatalogRepository> {
+  await createRepositoryFromFolders({ sourceDir, gitdir, defaultBranch: 'master' });
+  return openCatalogRepository({ source: gitdir, cacheDir: path.join(gitdir, '..', 'cache') });
+}
+
+/** Every byte a client can be sent, with its validators, by name. */
+function servedBytes(snapshot: CatalogSnapshot): Map<string, string> {
+  const out = new Map<string, string>();
+  const put = (name: string, body: { body: Buffer; etag: string; contentType: string; lastModified?: Date | undefined }) => {
+    out.set(name, `${body.etag} ${body.contentType} ${body.lastModified?.toISOString() ?? '-'} ${body.body.toString('base64')}`);
+  };
+  put('legacyList', snapshot.legacyList);
+  put('v1List', snapshot.v1List);
+  put('problems', snapshot.problems);
+  for (const [id, served] of snapshot.workers) {
+    put(`${id} legacy`, served.legacy);
+    put(`${id} v1`, served.v1);
+    put(`${id} cloneUrl`, served.cloneUrl);
+    for (const [name, body] of served.files) put(`${id} ${name}`, body);
+  }
+  return out;
+}
+
+/** A record as plain data (getters read, bytes as base64, Maps as entries), to compare with a freshly indexed one. */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, function (this: Record<string, unknown>, key: string, item: unknown) {
+    // The value before toJSON: a Buffer and a Uint8Array of the same bytes are the same file.
+    const raw = this[key];
+    if (raw instanceof Map) return { map: [...raw] };
+    if (raw instanceof Uint8Array) return { bytes: Buffer.from(raw).toString('base64') };
+    return item;
+  }));
+}
+
+function expectRejected(loaded: LoadedSavedIndex, code: string): void {
+  assert.equal(loaded.kind, 'rejected');
+  assert.equal(loaded.kind === 'rejected' ? loaded.code : undefined, code);
+}
+
+test('a restart from the saved index serves exactly what a fresh index serves, byte for byte, without reading a branch again', async (t) => {
+  const { repo, file, save, load } = await setup(t, { broken: ['broken-bad-metadata'] });
+  const cold = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  await save(cold);
+  assert.ok(existsSync(file));
+
+  const loaded = await load();
+  assert.equal(loaded.kind, 'loaded');
+  if (loaded.kind !== 'loaded') return;
+  assert.equal(loaded.header.snapshotId, cold.id);
+  const warm = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, previous: loaded.snapshot, now: NOW });
+  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+
+  assert.equal(warm.id, fresh.id);
+  assert.deepEqual([...warm.workers.keys()], catalogWorkerIds());
+  assert.deepEqual(servedBytes(warm), servedBytes(fresh));
+  for (const [name, record] of warm.branches) {
+    assert.equal(record, loaded.snapshot.branches.get(name), `${name} is the saved record, not re-read`);
+    assert.deepEqual(plain(record), plain(fresh.branches.get(name)), `${name}'s record holds what indexing gives`);
+  }
+  for (const [id, served] of warm.workers) assert.equal(served, loaded.snapshot.workers.get(id), `${id}'s saved responses are served`);
+  assert.ok(warm.branches.get('broken-bad-metadata')?.problems.length, 'an unserved branch keeps its problems');
+  await loaded.decodeDetails();
+  assert.deepEqual(plain([...warm.branches.values()]), plain([...fresh.branches.values()]));
+});
+
+test('a branch that moved while the service was down is re-indexed and a deleted one disappears', async (t) => {
+  const { repo, gitdir, sourceDir, save, load } = await setup(t);
+  const cold = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  await save(cold);
+
+  writeFileSync(path.join(sourceDir, 'sd-worker-rbee-cpu', 'README.md'), '# sd-worker-rbee-cpu\n\nChanged while the service was down.\n');
+  rmSync(path.join(sourceDir, 'llm-worker-rbee-cuda'), { recursive: true });
+  const reopened = await rewrite(gitdir, sourceDir);
+  const loaded = await load();
+  assert.equal(loaded.kind, 'loaded');
+  if (loaded.kind !== 'loaded') return;
+  const warm = await buildSnapshot({ repo: reopened, gitUrl: TEST_GIT_URL, previous: loaded.snapshot, now: NOW });
+  const fresh = await buildSnapshot({ repo: reopened, gitUrl: TEST_GIT_URL, now: NOW });
+
+  assert.equal(warm.workers.has('llm-worker-rbee-cuda'), false);
+  assert.equal(warm.branches.has('llm-worker-rbee-cuda'), false);
+  assert.notEqual(warm.branches.get('sd-worker-rbee-cpu'), loaded.snapshot.branches.get('sd-worker-rbee-cpu'), 'the moved branch is read again');
+  assert.equal(warm.workers.get('sd-worker-rbee-cpu')?.files.get('README.md')?.body.toString(), '# sd-worker-rbee-cpu\n\nChanged while the service was down.\n');
+  assert.equal(warm.branches.get('llm-worker-rbee-cpu'), loaded.snapshot.branches.get('llm-worker-rbee-cpu'), 'an unmoved branch is reused');
+  assert.deepEqual(servedBytes(warm), servedBytes(fresh));
+});
+
+test('a rejected tip keeps its last good version across a restart', async (t) => {
+  const { repo, gitdir, sourceDir, save, load } = await setup(t);
+  const good = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  writeFileSync(path.join(sourceDir, 'sd-worker-rbee-cpu', 'metadata.json'), '{ not json');
+  const pushed = await rewrite(gitdir, sourceDir);
+  const afterPush = await buildSnapshot({ repo: pushed, gitUrl: TEST_GIT_URL, previous: good, now: NOW });
+  const before = afterPush.branches.get('sd-worker-rbee-cpu');
+  assert.ok(before?.rejected, 'the bad push is rejected and the good version kept');
+  await save(afterPush);
+
+  const loaded = await load();
+  assert.equal(loaded.kind, 'loaded');
+  if (loaded.kind !== 'loaded') return;
+  const reopened = await openCatalogRepository({ source: gitdir, cacheDir: path.join(gitdir, '..', 'cache') });
+  const restarted = await buildSnapshot({ repo: reopened, gitUrl: TEST_GIT_URL, previous: loaded.snapshot, now: NOW });
+  const record = restarted.branches.get('sd-worker-rbee-cpu');
+  assert.equal(record?.rejected?.oid, before.rejected?.oid);
+  assert.equal(record?.commit?.oid, good.branches.get('sd-worker-rbee-cpu')?.commit?.oid, 'the older good commit is still the one served');
+  assert.deepEqual(servedBytes(restarted), servedBytes(afterPush));
+  // Without the saved state the same refs would drop the worker: the restart really did keep it.
+  const forgetful = await buildSnapshot({ repo: reopened, gitUrl: TEST_GIT_URL, now: NOW });
+  assert.equal(forgetful.workers.has('sd-worker-rbee-cpu'), false);
+  assert.equal(restarted.workers.has('sd-worker-rbee-cpu'), true);
+});
+
+async function savedFixture(t: TestContext) {
+  const context = await setup(t);
+  await context.save(await buildSnapshot({ repo: context.repo, gitUrl: TEST_GIT_URL, now: NOW }));
+  const bytes = readFileSync(context.file);
+  const headerEnd = 12 + bytes.readUInt32BE(8);
+  const header = JSON.parse(bytes.subarray(12, headerEnd).toString()) as { structureBytes: number; blobBytes: number };
+  return { ...context, bytes, headerEnd, header };
+}
+
+function expectDeletedWithReason(context: { file: string; logger: { lines: Logged[] } }, code: string): void {
+  assert.equal(existsSync(context.file), false, 'the unusable file is deleted');
+  const warning = context.logger.lines.find((line) => line.level === 'warn');
+  assert.equal(warning?.details.code, code, 'the reason is logged');
+  assert.equal(typeof warning?.details.reason, 'string');
+}
+
+test('a flipped byte in the structure or the blob part is caught by the checksum, logged and the file deleted', async (t) => {
+  for (const part of ['structure', 'blobs'] as const) {
+    const context = await savedFixture(t);
+    const { bytes, headerEnd, header } = context;
+    const at = part === 'structure' ? headerEnd + Math.floor(header.structureBytes / 2) : headerEnd + header.structureBytes + Math.floor(header.blobBytes / 2);
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(context.file, bytes);
+    expectRejected(await context.load(), 'SAVED_INDEX_CHECKSUM');
+    expectDeletedWithReason(context, 'SAVED_INDEX_CHECKSUM');
+    assert.equal((await context.load()).kind, 'missing', 'the next start indexes from git');
+  }
+});
+
+test('a truncated file, a damaged header and a file that is not a saved index are rejected', async (t) => {
+  const cases: Array<[string, (bytes: Buffer, headerEnd: number) => Buffer]> = [
+    ['truncated', (bytes) => bytes.subarray(0, bytes.length - 100)],
+    ['appended to', (bytes) => Buffer.concat([bytes, Buffer.from('x')])],
+    ['cut in its header', (bytes) => bytes.subarray(0, 20)],
+    ['header not JSON', (bytes, headerEnd) => Buffer.concat([bytes.subarray(0, 12), Buffer.alloc(headerEnd - 12, 0x7b), bytes.subarray(headerEnd)])],
+    ['other magic', (bytes) => Buffer.concat([Buffer.from('NOTINDEX'), bytes.subarray(8)])],
+    ['empty', () => Buffer.alloc(0)],
+  ];
+  for (const [name, damage] of cases) {
+    const context = await savedFixture(t);
+    writeFileSync(context.file, damage(context.bytes, context.headerEnd));
+    const loaded = await context.load();
+    expectRejected(loaded, 'SAVED_INDEX_MALFORMED');
+    expectDeletedWithReason(context, 'SAVED_INDEX_MALFORMED');
+    assert.ok(name);
+  }
+});
+
+test('a saved index from another service version or format is rejected and deleted', async (t) => {
+  const context = await savedFixture(t);
+  expectRejected(await context.load({ serviceVersion: '9.0.0' }), 'SAVED_INDEX_VERSION');
+  expectDeletedWithReason(context, 'SAVED_INDEX_VERSION');
+
+  const other = await savedFixture(t);
+  const header = JSON.parse(other.bytes.subarray(12, other.headerEnd).toString()) as Record<string, unknown>;
+  // Same length, so only the format differs.
+  const rewritten = Buffer.from(JSON.stringify({ ...header, format: 7 }));
+  assert.equal(rewritten.length, other.headerEnd - 12);
+  writeFileSync(other.file, Buffer.concat([other.bytes.subarray(0, 12), rewritten, other.bytes.subarray(other.headerEnd)]));
+  expectRejected(await other.load(), 'SAVED_INDEX_VERSION');
+  expectDeletedWithReason(other, 'SAVED_INDEX_VERSION');
+});
+
+test('a saved index for another repository or clone URL is ignored and left alone', async (t) => {
+  const context = await savedFixture(t);
+  expectRejected(await context.load({ gitUrl: 'https://elsewhere.test/catalog.git' }), 'SAVED_INDEX_OTHER_REPOSITORY');
+  expectRejected(await context.load({ repository: 'mirror https://elsewhere.test/catalog.git' }), 'SAVED_INDEX_OTHER_REPOSITORY');
+  assert.equal(existsSync(context.file), true);
+  assert.equal((await context.load()).kind, 'loaded', 'its own repository still loads it');
+  assert.notEqual(
+    savedIndexPath({ dir: '/x', repository: 'local /a', gitUrl: TEST_GIT_URL }),
+    savedIndexPath({ dir: '/x', repository: 'local /b', gitUrl: TEST_GIT_URL }),
+    'each repository has its own file',
+  );
+});
+
+test('no saved index is simply missing', async (t) => {
+  const context = await setup(t);
+  assert.deepEqual(await context.load(), { kind: 'missing' });
+  assert.equal(context.logger.lines.length, 0);
+});
