@@ -1,0 +1,131 @@
+// export-static: writes the catalog's read API as static files, for a CDN,
+// a static host or an object store to serve at scale (see README "Static
+// export" for the URL → file mapping and the host configuration).
+//
+//   npm run export-static -- --out DIR [--repo PATH_OR_URL] [--base-url URL] [--git-url URL] [--cache-dir DIR]
+//
+// The repository is opened and indexed exactly as `npm start` does, the
+// service's app is built over that index, and every file is the body of
+// app.inject on the live route: the same bytes as the API by construction.
+// DIR must not exist or be empty. --base-url is where DIR will be published
+// (it prefixes the paths in _headers and _redirects); --git-url is the clone
+// URL written into the answers (CATALOG_GIT_URL for the service).
+// Exit 0: written; 1: the repository could not be read or an answer failed;
+// 2: bad usage, configuration, or a folder that is not empty.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { buildApp } from '../src/app.js';
+import { gitWorkerHistory } from '../src/catalog/gitWorkerHistory.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { ConfigError } from '../src/configError.js';
+import { ExportError, exportStatic } from './lib/exportStatic.js';
+import { exportStore } from './lib/exportStore.js';
+import { indexConfiguredCatalog } from './lib/indexConfiguredCatalog.js';
+import { staticExportPlan, type ExportEntry } from './lib/staticExportPlan.js';
+
+const USAGE = 'usage: npm run export-static -- --out DIR [--repo PATH_OR_URL] [--base-url URL] [--git-url URL] [--cache-dir DIR]';
+
+// The version the service reports (it is in /openapi.json), read as src/server.ts reads it.
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        repo: { type: 'string' },
+        'base-url': { type: 'string' },
+        'git-url': { type: 'string' },
+        'cache-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.out === undefined || values.out.trim() === '') return usageError('--out DIR is required');
+  const outDir = path.resolve(values.out);
+  let config: Config;
+  try {
+    // The service's own configuration rules, fed from the flags (and the cache location and max-age from the environment).
+    config = loadConfig({
+      CATALOG_REPO: values.repo,
+      CATALOG_GIT_URL: values['git-url'] ?? process.env.CATALOG_GIT_URL,
+      CATALOG_CACHE_DIR: values['cache-dir'] ?? process.env.CATALOG_CACHE_DIR,
+      CATALOG_CACHE_MAX_AGE_SECONDS: process.env.CATALOG_CACHE_MAX_AGE_SECONDS,
+      PUBLIC_BASE_URL: values['base-url'],
+      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+      HOME: process.env.HOME,
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return usageError(error.message.replace('PUBLIC_BASE_URL', '--base-url'));
+  }
+  const logger = pino({ name: 'export-static', level: 'warn' }, pino.destination(2));
+  let opened: OpenedApp;
+  try {
+    opened = await openApp(config, logger);
+  } catch (error) {
+    return failure(error);
+  }
+  const { app, snapshotId, entries } = opened;
+  try {
+    const manifest = await exportStatic({ app, entries, snapshotId, outDir, baseUrl: config.publicBaseUrl });
+    const bytes = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
+    process.stderr.write(`export-static: wrote ${manifest.files.length} files (${bytes} bytes) of snapshot ${snapshotId} to ${outDir}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ExportError && error.code === 'EXPORT_FOLDER_NOT_EMPTY') return usageError(error.message);
+    return failure(error);
+  } finally {
+    await app.close();
+  }
+}
+
+interface OpenedApp {
+  readonly app: FastifyInstance;
+  readonly snapshotId: string;
+  readonly entries: readonly ExportEntry[];
+}
+
+/** The repository indexed and the service's app over it, as `npm start` builds them. */
+async function openApp(config: Config, logger: Logger): Promise<OpenedApp> {
+  const { repo, snapshot } = await indexConfiguredCatalog(config, logger);
+  const app = await buildApp({
+    store: exportStore(snapshot),
+    logger,
+    serviceVersion: packageJson.version,
+    cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
+    history: gitWorkerHistory({ repo }),
+  });
+  await app.ready();
+  return { app, snapshotId: snapshot.id, entries: staticExportPlan(snapshot) };
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`export-static: ${message}\n${USAGE}\n`);
+  return 2;
+}
+
+function failure(error: unknown): number {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  process.stderr.write(`export-static: ${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (error: unknown) => {
+  process.stderr.write(`export-static: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});
