@@ -4,6 +4,7 @@
 
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CatalogStore } from './catalog/catalogStore.js';
+import type { RateLimits } from './config.js';
 import type { WorkerHistory } from './catalog/workerHistory.js';
 import { catalogPlugin } from './http/catalogPlugin.js';
 import { errorHandler } from './http/errorHandler.js';
@@ -13,7 +14,9 @@ import type { RefreshStatus } from './refresh/refreshEngine.js';
 import type { RefreshRequester } from './refresh/refreshRequest.js';
 import { addSecurityHeaders } from './http/securityHeaders.js';
 import { v1ErrorSchema } from './http/errorEnvelope.js';
+import { corsPlugin } from './http/corsPlugin.js';
 import { openApiPlugin } from './http/openApi.js';
+import { rateLimitPlugin } from './http/rateLimits.js';
 import { problemSchema, v1WorkerSchema } from './http/schemas/v1WorkerSchema.js';
 import { aurRpcRoutes } from './routes/aurRpc.js';
 import { catalogFileRoutes } from './routes/catalogFiles.js';
@@ -36,6 +39,12 @@ export interface AppOptions {
   readonly cacheMaxAgeSeconds: number;
   /** GitHub webhooks; absent → POST /webhooks/github answers 503 WEBHOOK_NOT_CONFIGURED. */
   readonly webhooks?: { readonly secrets: readonly string[]; readonly repository?: string | undefined; readonly requester: RefreshRequester };
+  /** Whose X-Forwarded-For to believe (Fastify's trustProxy); default false. */
+  readonly trustProxy?: boolean | number | string;
+  /** Origins browsers may read from; absent or 'none': no CORS headers. */
+  readonly corsOrigins?: '*' | 'none' | readonly string[];
+  /** Per-address limits a minute; absent: none (tests and tools). */
+  readonly rateLimits?: RateLimits;
   /** How many search answers each index keeps by query (default 256; 0 turns the cache off). */
   readonly searchAnswerCacheEntries?: number;
   /** What /health and /ready report about refreshes; absent when nothing refreshes the index. */
@@ -51,11 +60,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Long ids must reach validation (400), not fall off the router as 404s.
     routerOptions: { maxParamLength: 2048 },
+    // A hop count as proxy-addr reads one: the nearest n proxies are trusted.
+    trustProxy: typeof options.trustProxy === 'number' ? trustNearestHops(options.trustProxy) : options.trustProxy ?? false,
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler(app));
   addSecurityHeaders(app);
   for (const schema of [v1ErrorSchema, problemSchema, v1WorkerSchema]) app.addSchema(schema);
+  if (options.corsOrigins !== undefined && options.corsOrigins !== 'none') await app.register(corsPlugin, { origins: options.corsOrigins });
+  if (options.rateLimits !== undefined) await app.register(rateLimitPlugin, options.rateLimits);
   // Before the routes: it collects every route's schema as the route is added.
   await app.register(openApiPlugin, { serviceVersion: options.serviceVersion });
 
@@ -73,4 +86,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(aurRpcRoutes);
   await app.register(webhookRoutes, options.webhooks ?? { secrets: [] });
   return app;
+}
+
+function trustNearestHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }

@@ -40,6 +40,21 @@ export interface Config {
   readonly githubApiUrl: string;
   /** Where this service is reachable from outside, without a trailing slash; commit statuses link to it. */
   readonly publicBaseUrl: string | undefined;
+  /** Whose X-Forwarded-For to believe, as Fastify's trustProxy takes it: false, true, a hop count or addresses. */
+  readonly trustProxy: boolean | number | string;
+  /** Origins browsers may read the catalog from: any, none, or these. */
+  readonly corsOrigins: '*' | 'none' | readonly string[];
+  /** Requests per minute per client address; 0 = no limit. */
+  readonly rateLimits: RateLimits;
+}
+
+export interface RateLimits {
+  /** GET /workers, GET /workers/:id and GET /workers/:id/PKGBUILD: the previous service's limits. */
+  readonly workers: number;
+  readonly worker: number;
+  readonly pkgbuild: number;
+  /** Each other catalog route. */
+  readonly api: number;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -88,7 +103,57 @@ function readConfig(env: Environment): Config {
     githubToken: present(env, 'GITHUB_TOKEN'),
     githubApiUrl: readBaseUrl(env, 'GITHUB_API_URL') ?? 'https://api.github.com',
     publicBaseUrl: readBaseUrl(env, 'PUBLIC_BASE_URL'),
+    trustProxy: readTrustProxy(env),
+    corsOrigins: readCorsOrigins(env),
+    rateLimits: Object.freeze({
+      workers: readPerMinute(env, 'RATE_LIMIT_WORKERS', 60),
+      worker: readPerMinute(env, 'RATE_LIMIT_WORKER', 120),
+      pkgbuild: readPerMinute(env, 'RATE_LIMIT_PKGBUILD', 30),
+      api: readPerMinute(env, 'RATE_LIMIT_API', 600),
+    }),
   });
+}
+
+function readTrustProxy(env: Environment): boolean | number | string {
+  const raw = present(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) {
+    if (Number(raw) <= 32) return Number(raw);
+    throw new ConfigError('TRUST_PROXY', 'as a number of proxy hops must be from 0 to 32', raw);
+  }
+  // Addresses and CIDR ranges, as proxy-addr reads them: digits, hex, dots, colons and slashes only.
+  const parts = raw.split(',').map((part) => part.trim());
+  if (parts.every((part) => /^[0-9A-Fa-f:.]+(?:\/\d{1,3})?$/.test(part) || ['loopback', 'linklocal', 'uniquelocal'].includes(part))) return parts.join(',');
+  throw new ConfigError('TRUST_PROXY', 'must be false, true, a number of proxy hops (0–32), or comma-separated addresses or CIDR ranges (loopback, linklocal and uniquelocal too)', raw);
+}
+
+function readCorsOrigins(env: Environment): '*' | 'none' | readonly string[] {
+  const raw = present(env, 'CORS_ORIGINS');
+  if (raw === undefined || raw === '*') return '*';
+  if (raw === 'none') return 'none';
+  const origins = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    // An origin is scheme, host and port: exactly what URL.origin gives back.
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+      throw new ConfigError('CORS_ORIGINS', 'must be "*", "none" or comma-separated origins such as https://rbee.dev (scheme, host and port; no path)', origin);
+    }
+  }
+  return Object.freeze(origins);
+}
+
+function readPerMinute(env: Environment, name: string, fallback: number): number {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  const value = /^\d{1,7}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= 0 && value <= 1_000_000)) throw new ConfigError(name, 'must be requests per minute, an integer from 0 (no limit) to 1000000', raw);
+  return value;
 }
 
 function present(env: Environment, name: string): string | undefined {

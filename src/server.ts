@@ -74,6 +74,9 @@ async function main(): Promise<void> {
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
     webhooks: { secrets: config.webhookSecrets, repository: config.githubRepository, requester: refresh },
     refreshStatus: () => refresh.status,
+    trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
+    rateLimits: config.rateLimits,
     history,
   });
   // Run in order on SIGINT/SIGTERM: stop taking requests first, then let a running refresh finish.

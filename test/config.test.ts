@@ -148,3 +148,19 @@ test('bad GitHub API and public base URLs stop start-up naming the variable, wit
     }
   }
 });
+
+test('TRUST_PROXY, CORS_ORIGINS and the rate limits', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.trustProxy, false);
+  assert.equal(defaults.corsOrigins, '*');
+  assert.deepEqual(defaults.rateLimits, { workers: 60, worker: 120, pkgbuild: 30, api: 600 });
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.equal(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, 'loopback,10.0.0.0/8');
+  assert.deepEqual(loadConfig({ CORS_ORIGINS: 'https://rbee.dev, http://localhost:5173' }).corsOrigins, ['https://rbee.dev', 'http://localhost:5173']);
+  assert.equal(loadConfig({ CORS_ORIGINS: 'none' }).corsOrigins, 'none');
+  assert.equal(loadConfig({ RATE_LIMIT_PKGBUILD: '0' }).rateLimits.pkgbuild, 0);
+  for (const [name, value] of [['TRUST_PROXY', 'example.org'], ['TRUST_PROXY', '33'], ['CORS_ORIGINS', 'rbee.dev'], ['CORS_ORIGINS', 'https://rbee.dev/'], ['RATE_LIMIT_API', '1.5'], ['RATE_LIMIT_WORKERS', '-1']] as const) {
+    assert.equal(configErrorOf({ [name]: value }).data.variable, name, `${name}=${value}`);
+  }
+});

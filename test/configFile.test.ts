@@ -47,6 +47,9 @@ test('the example file, every example uncommented, is a valid configuration', ()
   assert.equal(config.githubRepository, 'veighnsche/rbee-worker-catalog');
   assert.equal(config.webhookSecrets.length, 2);
   assert.equal(config.cacheMaxAgeSeconds, 3600);
+  assert.equal(config.trustProxy, '10.0.0.0/8,127.0.0.1');
+  assert.equal(config.corsOrigins, '*');
+  assert.deepEqual(config.rateLimits, { workers: 60, worker: 120, pkgbuild: 30, api: 600 });
   assert.deepEqual(load(readFileSync(EXAMPLE, 'utf8')), loadConfig({ HOME: '/home/rbee' }), 'as shipped, every line is a comment: the defaults');
 });
 
@@ -62,7 +65,7 @@ test('file settings apply where the environment is silent, and the environment w
 test('errors name the file and the key, and what was expected', () => {
   const cases: Array<[string, RegExp]> = [
     ['[server]\nprot = 1\n', /^catalog\.toml: server\.prot is not a setting; known ones are server\.host, server\.port/],
-    ['[servr]\nport = 1\n', /^catalog\.toml: servr is not a setting; known ones are server, repository, webhooks, github/],
+    ['[servr]\nport = 1\n', /^catalog\.toml: servr is not a setting; known ones are server, http, repository, webhooks, github/],
     ['[server]\nport = "80"\n', /^catalog\.toml: server\.port must be integer/],
     ['[server]\nport = 70000\n', /^catalog\.toml: server\.port must be <= 65535/],
     ['[server]\nlog_level = "loud"\n', /^catalog\.toml: server\.log_level must be equal to one of the allowed values: one of fatal, error/],
@@ -72,6 +75,9 @@ test('errors name the file and the key, and what was expected', () => {
     ['[webhooks]\nprevious_secret = "a-long-enough-old-secret"\n', /^catalog\.toml: webhooks\.previous_secret is for rotation and needs WEBHOOK_SECRET/],
     ['[server\nport = 1\n', /^catalog\.toml is not valid TOML at line 1, column \d+/],
     ['port = 1\n', /^catalog\.toml: port is not a setting/],
+    ['[server]\ntrust_proxy = "anyone"\n', /^catalog\.toml: server\.trust_proxy must be false, true, a number of proxy hops/],
+    ['[http]\ncors_origins = "https://rbee.dev/path"\n', /^catalog\.toml: http\.cors_origins must be "\*", "none" or comma-separated origins/],
+    ['[http]\nrate_limit_api = -1\n', /^catalog\.toml: http\.rate_limit_api must be >= 0/],
   ];
   for (const [toml, expected] of cases) {
     const error = configError(() => load(toml));

@@ -8,7 +8,8 @@ import { chooseEncoding, compressedBody, encodedEtag, identityEtag, isCompressib
 
 export async function sendCached(request: FastifyRequest, reply: FastifyReply, cached: CachedBody, maxAgeSeconds: number): Promise<FastifyReply> {
   const { etag, lastModified } = cached;
-  reply.header('cache-control', `public, max-age=${maxAgeSeconds}`).header('vary', 'Accept-Encoding');
+  reply.header('cache-control', `public, max-age=${maxAgeSeconds}`);
+  addVary(reply, 'Accept-Encoding');
   if (lastModified !== undefined) reply.header('last-modified', lastModified.toUTCString());
   // Decided before the body is touched: a body built on demand is never built for a 304.
   const notModified = isNotModified(request, etag, lastModified);
@@ -49,4 +50,12 @@ function matchingTag(header: string, etag: string): string | undefined {
     if (identityEtag(strong) === etag) return strong;
   }
   return undefined;
+}
+
+/** Adds a request header to Vary, keeping what others (CORS's Origin) put there. */
+function addVary(reply: FastifyReply, name: string): void {
+  const current = reply.getHeader('vary');
+  const names = current === undefined ? [] : String(current).split(',').map((part) => part.trim()).filter((part) => part !== '');
+  if (!names.some((existing) => existing.toLowerCase() === name.toLowerCase())) names.push(name);
+  reply.header('vary', names.join(', '));
 }

@@ -6,7 +6,8 @@
 // The seed's shorthand (`/workers/cpu/PKGBUILD`) names an llm-worker-rbee
 // backend, so a bare backend name resolves to `llm-worker-rbee-<backend>`.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CachedBody } from '../catalog/cachedBody.js';
 import type { CatalogSnapshot, ServedWorker } from '../catalog/snapshot.js';
 import { workerNotFound } from '../http/httpError.js';
 import { sendCached } from '../http/sendCached.js';
@@ -17,18 +18,27 @@ const BACKEND_SHORTHANDS = new Set(['cpu', 'cuda', 'metal', 'rocm']);
 export async function legacyWorkerRoutes(app: FastifyInstance): Promise<void> {
   const { catalog } = app;
   const schema = { params: workerIdParams };
+  // Each answer's ETag is known from the snapshot alone, so a current revalidation is not rate-limited (rateLimits.ts).
+  const idOf = (request: FastifyRequest): string => (request.params as WorkerIdParams).id;
+  const pkgbuildOf = (id: string): CachedBody => {
+    const pkgbuild = legacyWorker(catalog.snapshot(), id).files.get('PKGBUILD');
+    if (pkgbuild === undefined) throw workerNotFound();
+    return pkgbuild;
+  };
 
-  app.get('/workers', async (request, reply) =>
+  app.get('/workers', { config: { currentEtag: () => catalog.snapshot().legacyList.etag } }, async (request, reply) =>
     sendCached(request, reply, catalog.snapshot().legacyList, catalog.cacheMaxAgeSeconds));
 
-  app.get<{ Params: WorkerIdParams }>('/workers/:id', { schema }, async (request, reply) =>
+  app.get<{ Params: WorkerIdParams }>('/workers/:id', {
+    schema,
+    config: { currentEtag: (request) => legacyWorker(catalog.snapshot(), idOf(request)).legacy.etag },
+  }, async (request, reply) =>
     sendCached(request, reply, legacyWorker(catalog.snapshot(), request.params.id).legacy, catalog.cacheMaxAgeSeconds));
 
-  app.get<{ Params: WorkerIdParams }>('/workers/:id/PKGBUILD', { schema }, async (request, reply) => {
-    const pkgbuild = legacyWorker(catalog.snapshot(), request.params.id).files.get('PKGBUILD');
-    if (pkgbuild === undefined) throw workerNotFound();
-    return sendCached(request, reply, pkgbuild, catalog.cacheMaxAgeSeconds);
-  });
+  app.get<{ Params: WorkerIdParams }>('/workers/:id/PKGBUILD', {
+    schema,
+    config: { currentEtag: (request) => pkgbuildOf(idOf(request)).etag },
+  }, async (request, reply) => sendCached(request, reply, pkgbuildOf(request.params.id), catalog.cacheMaxAgeSeconds));
 
   app.get<{ Params: WorkerIdParams }>('/workers/:id/clone-url', { schema }, async (request, reply) =>
     sendCached(request, reply, legacyWorker(catalog.snapshot(), request.params.id).cloneUrl, catalog.cacheMaxAgeSeconds));
