@@ -4,10 +4,11 @@
 // (webhooks and the reconcile loop) running.
 
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './app.js';
-import { buildSnapshot } from './catalog/buildSnapshot.js';
-import { CatalogStore } from './catalog/catalogStore.js';
+import { firstIndex } from './catalog/firstIndex.js';
+import { NotifyingCatalogStore } from './catalog/notifyingCatalogStore.js';
 import { DeferredWorkerHistory } from './catalog/deferredWorkerHistory.js';
 import { gitWorkerHistory } from './catalog/gitWorkerHistory.js';
 import { loadConfig, type Config } from './config.js';
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
-  const store = new CatalogStore();
+  const store = new NotifyingCatalogStore();
   const refresh = new DeferredRefreshEngine();
   // The repository opens after the app listens; history answers 503 until then.
   const history = new DeferredWorkerHistory();
@@ -95,15 +96,24 @@ async function main(): Promise<void> {
   const started = performance.now();
   const { repo, gitUrl, sync } = await openConfiguredRepository(config, indexLog);
   history.attach(gitWorkerHistory({ repo }));
-  const snapshot = await buildSnapshot({ repo, gitUrl });
+  // The parsed index of the last run, verified against the refs, spares re-reading every branch.
+  const first = await firstIndex({ repo, gitUrl, serviceVersion: packageJson.version, savedIndexDir: path.join(config.cacheDir, 'saved-index'), logger: indexLog });
+  const { snapshot, saver } = first;
   store.swap(snapshot);
+  store.onSwap((next) => saver.schedule(next));
+  saver.schedule(snapshot);
+  void first.decodeDetails();
   const rejected = [...snapshot.branches.values()].filter((branch) => branch.workers.length === 0).length;
   indexLog.info({
     workers: snapshot.workers.size,
     rejectedBranches: rejected,
     index: snapshot.id,
+    from: first.from,
+    reusedBranches: first.reusedBranches,
+    indexedBranches: first.indexedBranches,
+    savedIndexMs: first.savedIndexMs === undefined ? undefined : Math.round(first.savedIndexMs),
     durationMs: Math.round(performance.now() - started),
-  }, `catalog ready: serving ${snapshot.workers.size} workers on http://${config.host}:${config.port}`);
+  }, `catalog ready (from the ${first.from}): serving ${snapshot.workers.size} workers on http://${config.host}:${config.port}`);
 
   const statuses = createStatusReporter(config, logger);
   const engine = new RefreshEngine({
@@ -116,7 +126,8 @@ async function main(): Promise<void> {
   });
   refresh.attach(engine);
   const stopReconcile = startReconcileLoop({ requester: engine, intervalSeconds: config.pollSeconds });
-  shutdownSteps.push(stopReconcile, () => engine.close(), () => statuses?.close());
+  // The saver goes last: it writes the snapshot a refresh finishing during shutdown swapped in.
+  shutdownSteps.push(stopReconcile, () => engine.close(), () => statuses?.close(), () => saver.close());
   logger.info({
     webhooks: config.webhookSecrets.length > 0 ? 'POST /webhooks/github' : 'off (WEBHOOK_SECRET unset)',
     pollSeconds: config.pollSeconds,

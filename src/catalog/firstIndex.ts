@@ -1,0 +1,80 @@
+// firstIndex: the index a start serves first — from the saved index when
+// there is a usable one (every branch whose tip is still the saved oid is
+// reused with its prebuilt responses; only moved or new branches are read
+// from git; deleted ones drop out), else from git alone — and the saver that
+// keeps the saved index following every swap from then on.
+
+import type { GitLogger } from '../git/gitLogger.js';
+import type { CatalogRepository } from '../git/types.js';
+import { buildSnapshot } from './buildSnapshot.js';
+import { IndexSaver } from './indexSaver.js';
+import { loadSavedIndex } from './loadSavedIndex.js';
+import { repositoryIdentity } from './savedIndex.js';
+import { savedIndexPath } from './savedIndexPath.js';
+import type { CatalogSnapshot } from './snapshot.js';
+
+export interface FirstIndexOptions {
+  readonly repo: CatalogRepository;
+  readonly gitUrl: string;
+  /** package.json's version: a saved index from another version is not used. */
+  readonly serviceVersion: string;
+  /** The folder of saved indexes (one file per repository and clone URL). */
+  readonly savedIndexDir: string;
+  readonly logger: GitLogger;
+  readonly saveDelayMs?: number;
+}
+
+export interface FirstIndex {
+  readonly snapshot: CatalogSnapshot;
+  readonly from: 'saved index' | 'git';
+  /** Branches served from the saved index as they were. */
+  readonly reusedBranches: number;
+  /** Branches read from git: all of them without a saved index. */
+  readonly indexedBranches: number;
+  /** Loading and verifying the saved index, when there was one. */
+  readonly savedIndexMs: number | undefined;
+  /** Schedule every snapshot served from now on (start with `snapshot`); close at shutdown. */
+  readonly saver: IndexSaver;
+  /** Decodes the saved records' parsed fields in the background; a no-op without a saved index. Never rejects. */
+  decodeDetails(): Promise<void>;
+}
+
+export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex> {
+  const { repo, gitUrl, serviceVersion, logger } = options;
+  const repository = repositoryIdentity(repo);
+  const file = savedIndexPath({ dir: options.savedIndexDir, repository, gitUrl });
+  const started = performance.now();
+  const saved = await loadSavedIndex({ file, serviceVersion, repository, gitUrl, logger });
+  const savedIndexMs = saved.kind === 'loaded' ? performance.now() - started : undefined;
+  const previous = saved.kind === 'loaded' ? saved.snapshot : undefined;
+  const snapshot = await buildSnapshot({ repo, gitUrl, previous });
+
+  let reusedBranches = 0;
+  for (const [name, record] of snapshot.branches) if (record === previous?.branches.get(name)) reusedBranches += 1;
+  const saver = new IndexSaver({
+    file,
+    serviceVersion,
+    repository,
+    gitUrl,
+    logger,
+    delayMs: options.saveDelayMs,
+    // Every saved branch reused and none added or dropped: the file already holds this snapshot.
+    saved: previous !== undefined && reusedBranches === snapshot.branches.size && reusedBranches === previous.branches.size ? snapshot : undefined,
+  });
+  return {
+    snapshot,
+    from: previous === undefined ? 'git' : 'saved index',
+    reusedBranches,
+    indexedBranches: snapshot.branches.size - reusedBranches,
+    savedIndexMs,
+    saver,
+    async decodeDetails() {
+      if (saved.kind !== 'loaded') return;
+      try {
+        await saved.decodeDetails();
+      } catch (error) {
+        logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'decoding the saved records failed');
+      }
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// IndexSaver: keeps the saved index following the served snapshot. Swaps
+// are many (a push each) and a save of 10,000 branches is not free, so saves
+// are debounced: the newest snapshot is written at most once per `delayMs`,
+// one save at a time, and `flush` writes what is pending at shutdown. The
+// snapshot last written is not written again. (Compared by identity: equal
+// snapshot ids only mean equal tips, and a rejected tip with or without its
+// last good version has the same id.)
+// A failed save is logged and never affects serving.
+
+import type { GitLogger } from '../git/gitLogger.js';
+import { encodeSavedIndex } from './encodeSavedIndex.js';
+import { saveIndex } from './saveIndex.js';
+import type { CatalogSnapshot } from './snapshot.js';
+
+export interface IndexSaverOptions {
+  readonly file: string;
+  readonly serviceVersion: string;
+  readonly repository: string;
+  readonly gitUrl: string;
+  readonly logger: GitLogger;
+  /** Longest wait between a swap and its save. */
+  readonly delayMs?: number;
+  /** A snapshot whose content `file` already holds (a start that reused the whole saved index), if any. */
+  readonly saved?: CatalogSnapshot;
+  readonly now?: () => Date;
+}
+
+export const DEFAULT_SAVE_DELAY_MS = 5000;
+
+export class IndexSaver {
+  readonly #options: IndexSaverOptions;
+  #pending: CatalogSnapshot | undefined;
+  #saved: CatalogSnapshot | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(options: IndexSaverOptions) {
+    this.#options = options;
+    this.#saved = options.saved;
+  }
+
+  /** Saves `snapshot` within delayMs, unless a newer one is scheduled first. */
+  schedule(snapshot: CatalogSnapshot): void {
+    if (this.#closed) return;
+    this.#pending = snapshot;
+    if (this.#timer !== undefined || this.#running !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#saveNow();
+    }, this.#options.delayMs ?? DEFAULT_SAVE_DELAY_MS);
+    this.#timer.unref();
+  }
+
+  /** Writes what is scheduled now, and resolves once nothing is left to write. */
+  async flush(): Promise<void> {
+    for (let round = 0; round < 100; round += 1) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      if (this.#running !== undefined) {
+        await this.#running;
+        continue;
+      }
+      if (this.#pending === undefined) return;
+      await this.#saveNow();
+    }
+  }
+
+  /** Saves what is pending and takes no more. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+  }
+
+  #saveNow(): Promise<void> {
+    this.#running ??= this.#writePending().finally(() => {
+      this.#running = undefined;
+      // Swaps that came in while writing wait out one more delay.
+      if (this.#pending !== undefined && !this.#closed && this.#timer === undefined) {
+        const pending = this.#pending;
+        this.#pending = undefined;
+        this.schedule(pending);
+      }
+    });
+    return this.#running;
+  }
+
+  async #writePending(): Promise<void> {
+    const snapshot = this.#pending;
+    this.#pending = undefined;
+    if (snapshot === undefined || snapshot === this.#saved) return;
+    const { file, serviceVersion, repository, gitUrl, logger, now } = this.#options;
+    const started = performance.now();
+    let longestStepMs = 0;
+    let stepStarted = started;
+    // Each chunk runs between two turns of the event loop: the longest one is how long requests can wait.
+    const pause = async (): Promise<void> => {
+      longestStepMs = Math.max(longestStepMs, performance.now() - stepStarted);
+      await new Promise((resolve) => setImmediate(resolve));
+      stepStarted = performance.now();
+    };
+    try {
+      const encoded = await encodeSavedIndex({ snapshot, serviceVersion, repository, gitUrl, now, pause });
+      longestStepMs = Math.max(longestStepMs, performance.now() - stepStarted);
+      const encodedAt = performance.now();
+      await saveIndex(file, encoded);
+      this.#saved = snapshot;
+      logger.info({
+        file,
+        index: snapshot.id,
+        branches: encoded.header.branches,
+        bytes: encoded.bytes,
+        encodeMs: Math.round(encodedAt - started),
+        longestStepMs: Math.round(longestStepMs),
+        writeMs: Math.round(performance.now() - encodedAt),
+      }, 'saved the index for the next start');
+    } catch (error) {
+      logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'could not save the index; the next start indexes from git');
+    }
+  }
+}

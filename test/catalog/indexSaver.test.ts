@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
+import { firstIndex } from '../../src/catalog/firstIndex.js';
+import { IndexSaver } from '../../src/catalog/indexSaver.js';
+import { loadSavedIndex } from '../../src/catalog/loadSavedIndex.js';
+import { NotifyingCatalogStore } from '../../src/catalog/notifyingCatalogStore.js';
+import { repositoryIdentity } from '../../src/catalog/savedIndex.js';
+import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
+import { silentGitLogger, type GitLogger } from '../../src/git/gitLogger.js';
+import { snapshotWithout } from '../helpers/snapshotWithout.js';
+import { fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
+import { makeTempDir } from '../helpers/tempDir.js';
+
+const VERSION = '1.2.3-test';
+
+test('swaps are debounced: nothing is written before the delay, then only the newest snapshot', async (t) => {
+  const { repo } = await fixtureRepository(t);
+  const dir = await makeTempDir(t, 'rbee-saver');
+  const repository = repositoryIdentity(repo);
+  const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
+  const first = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL });
+  const second = snapshotWithout(first, ['sd-worker-rbee-cpu']);
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const saver = new IndexSaver({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: silentGitLogger, delayMs: 5000 });
+
+  saver.schedule(first);
+  saver.schedule(second);
+  t.mock.timers.tick(4999);
+  assert.equal(existsSync(file), false, 'not before the delay');
+  t.mock.timers.tick(1);
+  await saver.close();
+  const loaded = await loadSavedIndex({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: silentGitLogger });
+  assert.equal(loaded.kind === 'loaded' ? loaded.header.snapshotId : loaded.kind, second.id);
+  assert.equal(loaded.kind === 'loaded' && loaded.snapshot.workers.has('sd-worker-rbee-cpu'), false);
+});
+
+test('flush writes at once; a snapshot identical to the saved one is not written again; a failed save is logged', async (t) => {
+  const { repo } = await fixtureRepository(t);
+  const dir = await makeTempDir(t, 'rbee-saver');
+  const repository = repositoryIdentity(repo);
+  const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
+  const snapshot = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL });
+
+  const unchanged = new IndexSaver({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: silentGitLogger, saved: snapshot });
+  unchanged.schedule(snapshot);
+  await unchanged.flush();
+  assert.equal(existsSync(file), false, 'the state on disk is already this snapshot');
+  unchanged.schedule(snapshotWithout(snapshot, ['sd-worker-rbee-cpu']));
+  await unchanged.flush();
+  assert.equal(existsSync(file), true, 'equal tips but another served catalog (a lost last-good version) is written');
+  rmSync(file);
+
+  const saver = new IndexSaver({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: silentGitLogger });
+  saver.schedule(snapshot);
+  await saver.flush();
+  assert.equal(existsSync(file), true);
+
+  const blocked = path.join(dir, 'not-a-folder');
+  writeFileSync(blocked, '');
+  const errors: string[] = [];
+  const logger: GitLogger = { ...silentGitLogger, error: (_details, message) => { errors.push(message); } };
+  const failing = new IndexSaver({ file: path.join(blocked, 'index.bin'), serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger });
+  failing.schedule(snapshot);
+  await failing.close();
+  assert.equal(errors.length, 1);
+});
+
+test('firstIndex indexes from git the first time and from the saved index the next, reusing every branch', async (t) => {
+  const { repo } = await fixtureRepository(t);
+  const savedIndexDir = await makeTempDir(t, 'rbee-saver');
+  const options = { repo, gitUrl: TEST_GIT_URL, serviceVersion: VERSION, savedIndexDir, logger: silentGitLogger };
+
+  const cold = await firstIndex(options);
+  assert.equal(cold.from, 'git');
+  assert.equal(cold.reusedBranches, 0);
+  assert.equal(cold.indexedBranches, cold.snapshot.branches.size);
+  const store = new NotifyingCatalogStore();
+  store.onSwap((next) => cold.saver.schedule(next));
+  store.swap(cold.snapshot);
+  await cold.saver.close();
+
+  const warm = await firstIndex(options);
+  const file = savedIndexPath({ dir: savedIndexDir, repository: repositoryIdentity(repo), gitUrl: TEST_GIT_URL });
+  rmSync(file);
+  warm.saver.schedule(warm.snapshot);
+  await warm.saver.flush();
+  assert.equal(existsSync(file), false, 'a start that reused the whole saved index does not write it again');
+  assert.equal(warm.from, 'saved index');
+  assert.equal(warm.reusedBranches, cold.snapshot.branches.size);
+  assert.equal(warm.indexedBranches, 0);
+  assert.equal(warm.snapshot.v1List.etag, cold.snapshot.v1List.etag);
+  await warm.decodeDetails();
+  assert.deepEqual(warm.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata, cold.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata);
+});
