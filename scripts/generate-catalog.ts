@@ -15,11 +15,10 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { buildSnapshot } from '../src/catalog/buildSnapshot.js';
 import { catalogJson } from '../src/catalog/catalogJson.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { ConfigError } from '../src/configError.js';
-import { openConfiguredRepository } from '../src/openConfiguredRepository.js';
+import { indexConfiguredCatalog } from './lib/indexConfiguredCatalog.js';
 
 const USAGE = 'usage: npm run generate-catalog -- [--repo PATH_OR_URL] [--out FILE] [--git-url URL] [--cache-dir DIR]';
 
@@ -63,8 +62,7 @@ async function main(argv: string[]): Promise<number> {
   let workers: number;
   try {
     const logger = pino({ name: 'generate-catalog', level: 'warn' }, pino.destination(2));
-    const { repo, gitUrl } = await openConfiguredRepository(config, logger);
-    const snapshot = await buildSnapshot({ repo, gitUrl });
+    const { snapshot } = await indexConfiguredCatalog(config, logger);
     bytes = catalogJson(snapshot).body;
     workers = snapshot.workers.size;
   } catch (error) {
