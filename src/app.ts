@@ -17,6 +17,8 @@ import { v1ErrorSchema } from './http/errorEnvelope.js';
 import { corsPlugin } from './http/corsPlugin.js';
 import { openApiPlugin } from './http/openApi.js';
 import { rateLimitPlugin } from './http/rateLimits.js';
+import type { CatalogMetrics } from './metrics/catalogMetrics.js';
+import { metricsPlugin } from './metrics/metricsPlugin.js';
 import { problemSchema, v1WorkerSchema } from './http/schemas/v1WorkerSchema.js';
 import { aurRpcRoutes } from './routes/aurRpc.js';
 import { catalogFileRoutes } from './routes/catalogFiles.js';
@@ -45,6 +47,8 @@ export interface AppOptions {
   readonly corsOrigins?: '*' | 'none' | readonly string[];
   /** Per-address limits a minute; absent: none (tests and tools). */
   readonly rateLimits?: RateLimits;
+  /** Prometheus metrics and GET /metrics; absent: neither. */
+  readonly metrics?: CatalogMetrics;
   /** How many search answers each index keeps by query (default 256; 0 turns the cache off). */
   readonly searchAnswerCacheEntries?: number;
   /** What /health and /ready report about refreshes; absent when nothing refreshes the index. */
@@ -69,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const schema of [v1ErrorSchema, problemSchema, v1WorkerSchema]) app.addSchema(schema);
   if (options.corsOrigins !== undefined && options.corsOrigins !== 'none') await app.register(corsPlugin, { origins: options.corsOrigins });
   if (options.rateLimits !== undefined) await app.register(rateLimitPlugin, options.rateLimits);
+  await app.register(metricsPlugin, { metrics: options.metrics });
   // Before the routes: it collects every route's schema as the route is added.
   await app.register(openApiPlugin, { serviceVersion: options.serviceVersion });
 

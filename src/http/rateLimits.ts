@@ -3,7 +3,7 @@
 // every other catalog route. A revalidation that will answer 304 costs us a
 // lookup, so it is never counted — but only when the route can tell, before
 // its handler runs, that the client's ETag is current: a made-up
-// If-None-Match buys nothing. Webhooks, /health and /ready are never limited.
+// If-None-Match buys nothing. Webhooks, /health, /ready and /metrics are never limited.
 
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -24,7 +24,7 @@ const ROUTE_LIMITS: Readonly<Record<string, keyof RateLimits>> = {
   '/workers/:id': 'worker',
   '/workers/:id/PKGBUILD': 'pkgbuild',
 };
-const NEVER_LIMITED = new Set(['/webhooks/github', '/health', '/ready']);
+const NEVER_LIMITED = new Set(['/webhooks/github', '/health', '/ready', '/metrics']);
 
 export const rateLimitPlugin = fp(async (app: FastifyInstance, limits: RateLimits) => {
   const limitOf = (request: FastifyRequest): number => limits[ROUTE_LIMITS[request.routeOptions.url ?? ''] ?? 'api'];

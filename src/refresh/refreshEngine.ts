@@ -14,6 +14,7 @@ import type { CatalogSnapshot } from '../catalog/snapshot.js';
 import type { GitLogger } from '../git/gitLogger.js';
 import type { CatalogRepository } from '../git/types.js';
 import type { MirrorSync } from './mirrorSync.js';
+import type { RefreshObserver } from './refreshObserver.js';
 import type { RefreshRequest, RefreshRequester } from './refreshRequest.js';
 
 export interface RefreshEngineOptions {
@@ -23,6 +24,8 @@ export interface RefreshEngineOptions {
   readonly sync: MirrorSync;
   readonly logger: GitLogger;
   readonly retry?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+  /** Told how each refresh went (durations, the failing stage): the metrics. */
+  readonly observer?: RefreshObserver;
   /** Told, after each swap, which branch records are new (re-indexed); e.g. to post commit statuses. Never awaited. */
   readonly onIndexed?: (records: readonly BranchRecord[]) => void;
   readonly now?: () => Date;
@@ -110,13 +113,26 @@ export class RefreshEngine implements RefreshRequester {
   }
 
   async #refresh(full: string[] | undefined, branches: ReadonlyMap<string, string[]>): Promise<void> {
+    let stage: 'fetch' | 'index' = 'fetch';
+    try {
+      await this.#fetchAndIndex(full, branches, () => {
+        stage = 'index';
+      });
+    } catch (error) {
+      this.#options.observer?.failed({ stage });
+      throw error;
+    }
+  }
+
+  async #fetchAndIndex(full: string[] | undefined, branches: ReadonlyMap<string, string[]>, fetched: () => void): Promise<void> {
     const { repo, store, gitUrl, sync, logger } = this.#options;
     const previous = store.current;
     const started = performance.now();
     // The default branch names HEAD's target; a change to it is re-read whole.
     const touchesDefault = previous?.defaultBranch !== undefined && branches.has(previous.defaultBranch.name);
     let rebuild: () => Promise<CatalogSnapshot>;
-    if (full !== undefined || previous === undefined || touchesDefault) {
+    const wholeCatalog = full !== undefined || previous === undefined || touchesDefault;
+    if (wholeCatalog) {
       const changed = await sync.all();
       if (!changed && previous !== undefined && branches.size === 0) {
         this.#lastRefreshAt = this.#now();
@@ -130,11 +146,13 @@ export class RefreshEngine implements RefreshRequester {
       rebuild = () => patchSnapshot({ repo, gitUrl, previous, tips, now: this.#now });
     }
     const synced = performance.now();
+    fetched();
     const next = await rebuild();
     store.swap(next);
     this.#lastRefreshAt = this.#now();
     const done = performance.now();
     this.#announce(previous, next, full !== undefined || touchesDefault ? undefined : branches.keys());
+    this.#options.observer?.refreshed({ kind: wholeCatalog ? 'full' : 'branches', fetchSeconds: (synced - started) / 1000, indexSeconds: (done - synced) / 1000 });
     logger.info({
       full: full !== undefined,
       branches: [...branches.keys()].slice(0, 20),

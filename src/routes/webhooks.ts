@@ -61,6 +61,11 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
   const verify = createSignatureVerifier(options.secrets);
   const deliveries = options.deliveryLog ?? new DeliveryLog();
   const { store } = app.catalog;
+  // Each delivery's outcome, for the metrics; failures are read off the status code.
+  const outcomes = new WeakMap<FastifyRequest, DeliveryOutcome>();
+  app.addHook('onResponse', async (request, reply) => {
+    app.catalogMetrics?.observeDelivery(eventLabel(header(request, 'x-github-event')), outcomes.get(request) ?? failureOutcome(reply.statusCode));
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -100,16 +105,19 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
       const payload = parseDeliveryBody(rawBody, header(request, 'content-type'));
 
       if (!deliveries.record(deliveryId)) {
+        outcomes.set(request, 'duplicate');
         log.info('webhook delivery already seen; not processed again');
         return reply.code(200).send({ duplicate: true, delivery: deliveryId });
       }
 
       const outcome = classifyDelivery(event, payload, { repository, isWorkerBranchName: isWorkerId });
       if ('ping' in outcome) {
+        outcomes.set(request, 'ping');
         log.info('webhook ping');
         return reply.code(200).send(outcome.zen === undefined ? { ok: true } : { ok: true, zen: outcome.zen });
       }
       if ('ignore' in outcome) {
+        outcomes.set(request, 'ignored');
         log.info({ reason: outcome.ignore }, 'webhook delivery ignored');
         return reply.code(200).send({ ignored: true, reason: outcome.ignore, delivery: deliveryId });
       }
@@ -117,9 +125,25 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
       log.child({ branch }).info({ kind: outcome.action.kind }, 'webhook delivery accepted; refresh queued');
       // Only queues: the answer must not wait for git (GitHub gives up after 10 s).
       requester?.request({ ...outcome.action, deliveryId });
+      outcomes.set(request, 'accepted');
       return reply.code(202).send({ accepted: true, delivery: deliveryId });
     },
   );
+}
+
+type DeliveryOutcome = 'accepted' | 'ping' | 'ignored' | 'duplicate' | 'signature_invalid' | 'invalid' | 'too_large' | 'unsupported_type' | 'unavailable' | 'failed';
+
+/** The events a catalog acts on keep their name in the metrics; any other is `other`, so labels stay few. */
+const COUNTED_EVENTS = new Set(['push', 'create', 'delete', 'ping']);
+
+function eventLabel(event: string | undefined): string {
+  if (event === undefined) return 'none';
+  return COUNTED_EVENTS.has(event) ? event : 'other';
+}
+
+function failureOutcome(status: number): DeliveryOutcome {
+  const byStatus: Readonly<Record<number, DeliveryOutcome>> = { 400: 'invalid', 401: 'signature_invalid', 413: 'too_large', 415: 'unsupported_type', 503: 'unavailable' };
+  return byStatus[status] ?? 'failed';
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
+import type { CatalogMetrics } from '../../src/metrics/catalogMetrics.js';
 import type { RefreshRequest, RefreshRequester } from '../../src/refresh/refreshRequest.js';
 import { fixtureRepository, SERVICE_VERSION, TEST_GIT_URL } from '../helpers/catalogApp.js';
 
@@ -43,6 +44,7 @@ export interface WebhookAppOptions {
   /** Whether the store already holds an index of the fixture repository (default true). */
   readonly ready?: boolean;
   readonly logger?: FastifyBaseLogger;
+  readonly metrics?: CatalogMetrics;
 }
 
 /** A listening app (closed after the test) whose webhooks queue into a RecordingRequester. */
@@ -55,6 +57,7 @@ export async function webhookApp(t: TestContext, options: WebhookAppOptions = {}
     logger: options.logger ?? pino({ level: 'silent' }),
     serviceVersion: SERVICE_VERSION,
     cacheMaxAgeSeconds: 3600,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     ...(options.secrets === undefined
       ? {}
       : { webhooks: { secrets: options.secrets, requester, ...(options.repository === undefined ? {} : { repository: options.repository }) } }),

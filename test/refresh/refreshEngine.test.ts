@@ -10,6 +10,7 @@ import { httpWithTimeout } from '../../src/git/httpWithTimeout.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import { remoteMirrorSync } from '../../src/refresh/mirrorSync.js';
 import { RefreshEngine } from '../../src/refresh/refreshEngine.js';
+import type { RefreshObserver } from '../../src/refresh/refreshObserver.js';
 import { CATALOG_FIXTURES, catalogWorkerIds } from '../helpers/catalogApp.js';
 import { startGitHttpServer, type GitHttpServer } from '../helpers/gitHttpServer.js';
 import { git } from '../helpers/nativeGit.js';
@@ -23,7 +24,7 @@ interface Setup {
   clone(branch: string): Promise<string>;
 }
 
-async function setup(t: TestContext): Promise<Setup> {
+async function setup(t: TestContext, options: { observer?: RefreshObserver } = {}): Promise<Setup> {
   const root = await makeTempDir(t, 'rbee-refresh');
   await createRepositoryFromFolders({ sourceDir: CATALOG_FIXTURES, gitdir: path.join(root, 'served', 'catalog.git') });
   const server = await startGitHttpServer({ root: path.join(root, 'served') });
@@ -33,7 +34,7 @@ async function setup(t: TestContext): Promise<Setup> {
   const store = new CatalogStore();
   store.swap(await buildSnapshot({ repo, gitUrl: url }));
   const sync = remoteMirrorSync({ repo, url, http: httpWithTimeout({ timeoutMs: 5000 }), logger: silentGitLogger });
-  const engine = new RefreshEngine({ repo, store, gitUrl: url, sync, logger: silentGitLogger, retry: { initialDelayMs: 50, maxDelayMs: 200 } });
+  const engine = new RefreshEngine({ repo, store, gitUrl: url, sync, logger: silentGitLogger, retry: { initialDelayMs: 50, maxDelayMs: 200 }, ...options });
   t.after(() => engine.close());
   let clones = 0;
   const clone = async (branch: string): Promise<string> => {
@@ -173,4 +174,26 @@ test('a full refresh (the reconcile path) picks up pushes no webhook announced',
   engine.request({ kind: 'full', reason: 'reconcile' });
   await engine.idle();
   assert.equal(store.current, settled, 'nothing changed remotely: the snapshot is not rebuilt');
+});
+
+test('the observer is told each refresh\'s kind and durations, and which stage a failure was in', async (t) => {
+  const told: Array<{ refreshed?: { kind: string; fetchSeconds: number; indexSeconds: number }; failed?: { stage: string } }> = [];
+  const observer: RefreshObserver = { refreshed: (outcome) => told.push({ refreshed: outcome }), failed: (outcome) => told.push({ failed: outcome }) };
+  const { engine, server, clone } = await setup(t, { observer });
+  const work = await clone('sd-worker-rbee-cuda');
+  writeFileSync(path.join(work, 'README.md'), '# observed\n');
+  await git(['-C', work, 'commit', '--quiet', '-am', 'Observed']);
+  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  engine.request({ kind: 'branch', branch: 'sd-worker-rbee-cuda' });
+  await engine.idle();
+  engine.request({ kind: 'full', reason: 'test' });
+  await engine.idle();
+  assert.deepEqual(told.map((entry) => entry.refreshed?.kind), ['branches'], 'a full refresh that finds nothing new swaps nothing and tells nothing');
+  const [first] = told;
+  assert.ok(first?.refreshed !== undefined && first.refreshed.fetchSeconds > 0 && first.refreshed.indexSeconds > 0);
+
+  await server.close();
+  engine.request({ kind: 'branch', branch: 'sd-worker-rbee-cuda' });
+  await engine.idle();
+  assert.deepEqual(told.at(-1), { failed: { stage: 'fetch' } });
 });
