@@ -47,6 +47,12 @@ const WARMUP_PUSHES = 3;
 /** Starting the service at 10,000 branches without saved state takes minutes; this only stops a hung one. */
 const READY_TIMEOUT_MS = 30 * 60_000;
 const COLD_TIMEOUT_MS = 30 * 60_000;
+/**
+ * warn: no log line per request, so the HTTP figures do not measure logging.
+ * Rate limits 0 (off; the limiter's hooks still run): one loopback client
+ * polling for refreshes or loading the service would be limited within a second.
+ */
+const BENCH_SERVICE_ENV = { LOG_LEVEL: 'warn', RATE_LIMIT_WORKERS: '0', RATE_LIMIT_WORKER: '0', RATE_LIMIT_PKGBUILD: '0', RATE_LIMIT_API: '0' };
 
 interface Options extends RunSettings {
   readonly sizes: readonly number[];
@@ -121,8 +127,7 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
     progress(`${branches} branches: the service mirroring the catalog over HTTP`);
     started = performance.now();
     const service = await timedStart({
-      // warn: no per-request log line, so the HTTP figures are not a measure of logging.
-      env: { CATALOG_REPO: gitServer.urlFor('catalog.git'), CATALOG_CACHE_DIR: path.join(root, 'live-cache'), WEBHOOK_SECRET: SECRET, CATALOG_POLL_SECONDS: '0', LOG_LEVEL: 'warn' },
+      env: { CATALOG_REPO: gitServer.urlFor('catalog.git'), CATALOG_CACHE_DIR: path.join(root, 'live-cache'), WEBHOOK_SECRET: SECRET, CATALOG_POLL_SECONDS: '0', ...BENCH_SERVICE_ENV },
       readyTimeoutMs: READY_TIMEOUT_MS,
       resources,
     });
