@@ -4,9 +4,11 @@
 // whose new tip fails. Start-up and full refreshes use it; a push uses
 // patchSnapshot, whose cost follows the change.
 
+import { availableParallelism } from 'node:os';
 import { openPackObjectReader, type ObjectReader } from '../git/packObjectReader.js';
 import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
 import type { BranchRef, CatalogRepository, RepositoryRefs } from '../git/types.js';
+import { createSrcinfoPrinterPool, type SrcinfoPrinterPool } from '../parse/srcinfoPrinterPool.js';
 import { assembleSnapshot, servedWorkerFor } from './assembleSnapshot.js';
 import type { BranchRecord } from './branchRecord.js';
 import { indexBranch } from './indexBranch.js';
@@ -29,30 +31,55 @@ export interface BuildSnapshotOptions {
  * each); from it on, reading every pack once into an ObjectReader is cheaper.
  */
 const PACK_READER_FROM_BRANCHES = 16;
+/** Starting PKGBUILD reader threads costs a few hundred ms; worth it from about this many PKGBUILDs. */
+const PRINTER_POOL_FROM_BRANCHES = 256;
+/** Branches being indexed at once: enough to keep the reader threads busy, few enough to bound memory. */
+const BRANCHES_IN_FLIGHT = 64;
 
 export async function buildSnapshot(options: BuildSnapshotOptions): Promise<CatalogSnapshot> {
   const { repo, gitUrl, previous, now = () => new Date() } = options;
   const refs = options.refs ?? await readRepositoryRefs(repo);
   const defaultBranch = chooseDefaultBranch(refs);
-  const sorted = [...refs.branches].sort(byName);
+  const sorted = [...refs.branches].sort(byName).filter((ref) => ref.name !== defaultBranch?.name);
   const reused = (ref: BranchRef): BranchRecord | undefined => {
     const before = previous?.branches.get(ref.name);
     return before !== undefined && before.oid === ref.oid ? before : undefined;
   };
-  const toRead = sorted.filter((ref) => ref.name !== defaultBranch?.name && reused(ref) === undefined).length;
-  // Lives for this build only: the packs it holds are released with it.
+  const toRead = sorted.filter((ref) => reused(ref) === undefined).length;
+  // Both live for this build only: the packs and threads they hold go with it.
   const objects: ObjectReader | undefined = toRead >= PACK_READER_FROM_BRANCHES ? await openPackObjectReader(repo) : undefined;
+  const printers: SrcinfoPrinterPool | undefined = toRead >= PRINTER_POOL_FROM_BRANCHES ? createSrcinfoPrinterPool({ threads: availableParallelism() }) : undefined;
+
+  let records: BranchRecord[];
+  try {
+    records = await mapLimited(sorted, BRANCHES_IN_FLIGHT, async (ref) => reused(ref)
+      ?? keepLastGood(await indexBranch(repo, ref, { objects, printSrcinfo: printers?.print }), previous?.branches.get(ref.name)));
+  } finally {
+    await printers?.close();
+  }
 
   const branches = new Map<string, BranchRecord>();
   const workers = new Map<string, ServedWorker>();
-  for (const ref of sorted) {
-    if (ref.name === defaultBranch?.name) continue;
-    const before = previous?.branches.get(ref.name);
-    const record = reused(ref) ?? keepLastGood(await indexBranch(repo, ref, { objects }), before);
-    branches.set(ref.name, record);
+  for (const record of records) {
+    branches.set(record.name, record);
     for (const worker of record.workers) workers.set(worker.id, servedWorkerFor(worker, record, previous?.workers.get(worker.id), gitUrl));
   }
   return assembleSnapshot({ builtAt: now(), defaultBranch, branches, workers });
+}
+
+/** `work` over every item with at most `limit` running at once; results in the items' order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const run = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return results;
 }
 
 /** HEAD's branch; else `main` or `master` when HEAD does not resolve. */
