@@ -13,6 +13,7 @@ import { DeferredWorkerHistory } from './catalog/deferredWorkerHistory.js';
 import { gitWorkerHistory } from './catalog/gitWorkerHistory.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError } from './configError.js';
+import { CatalogMetrics } from './metrics/catalogMetrics.js';
 import { parseConfigFile, type ConfigFile } from './configFile.js';
 import { CommitStatusReporter } from './github/commitStatusReporter.js';
 import { createGithubClient } from './github/githubClient.js';
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
   const refresh = new DeferredRefreshEngine();
   // The repository opens after the app listens; history answers 503 until then.
   const history = new DeferredWorkerHistory();
+  let firstIndexAt: Date | undefined;
+  const metrics = new CatalogMetrics({ current: () => store.current, lastSuccess: () => refresh.status?.lastRefreshAt ?? firstIndexAt });
   const app = await buildApp({
     store,
     logger,
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     rateLimits: config.rateLimits,
     history,
+    metrics,
   });
   // Run in order on SIGINT/SIGTERM: stop taking requests first, then let a running refresh finish.
   const shutdownSteps: Array<() => Promise<void> | void> = [() => app.close()];
@@ -100,6 +104,8 @@ async function main(): Promise<void> {
   const first = await firstIndex({ repo, gitUrl, serviceVersion: packageJson.version, savedIndexDir: path.join(config.cacheDir, 'saved-index'), logger: indexLog });
   const { snapshot, saver } = first;
   store.swap(snapshot);
+  firstIndexAt = new Date();
+  metrics.observeIndex('start', (performance.now() - started) / 1000);
   store.onSwap((next) => saver.schedule(next));
   saver.schedule(snapshot);
   void first.decodeDetails();
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
     gitUrl,
     sync,
     logger: logger.child({ component: 'refresh' }),
+    observer: metrics,
     onIndexed: statuses === undefined ? undefined : (records) => statuses.report(records),
   });
   refresh.attach(engine);

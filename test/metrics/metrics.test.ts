@@ -4,6 +4,8 @@ import type { MetricValueWithName } from 'prom-client';
 import { CatalogMetrics } from '../../src/metrics/catalogMetrics.js';
 import { catalogApp, catalogWorkerIds, emptyApp } from '../helpers/catalogApp.js';
 import { postDelivery, pushPayload, SECRET, webhookApp } from '../github/webhookClient.js';
+import { startServer } from '../helpers/serverProcess.js';
+import { makeTempDir } from '../helpers/tempDir.js';
 
 async function value(metrics: CatalogMetrics, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
   const metric = metrics.registry.getSingleMetric(name);
@@ -72,4 +74,18 @@ test('webhook deliveries are counted by event and outcome', async (t) => {
     [{ event: 'other', outcome: 'ignored' }, 1],
   ];
   for (const [labels, count] of expected) assert.equal(await value(metrics, 'catalog_webhook_deliveries_total', labels), count, JSON.stringify(labels));
+});
+
+test('the service serves /metrics: its first index is timed and every request is counted', async (t) => {
+  const cacheDir = await makeTempDir(t, 'rbee-metrics');
+  const server = await startServer(t, { CATALOG_CACHE_DIR: cacheDir });
+  const scrape = async (): Promise<string> => (await fetch(`${server.baseUrl}/metrics`)).text();
+  await fetch(`${server.baseUrl}/workers`);
+  const first = await scrape();
+  assert.match(first, new RegExp(`^catalog_workers_served ${catalogWorkerIds().length}$`, 'm'));
+  assert.match(first, /^catalog_index_duration_seconds_count\{kind="start"\} 1$/m);
+  assert.match(first, /^catalog_http_requests_total\{route="\/workers",method="GET",status="200"\} 1$/m);
+  assert.match(first, /^catalog_seconds_since_last_refresh \d/m, 'the first index counts as a success');
+  await fetch(`${server.baseUrl}/workers`);
+  assert.match(await scrape(), /^catalog_http_requests_total\{route="\/workers",method="GET",status="200"\} 2$/m);
 });
