@@ -24,12 +24,22 @@ import { startReconcileLoop } from './refresh/reconcileLoop.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/**
+ * Defence in depth: nothing logs a secret on purpose (URLs are redacted where
+ * they are logged, tokens never are), and these paths are censored should one
+ * ever reach a log line by way of an error's or a request's fields.
+ */
+const REDACTED_LOG_PATHS = [
+  'token', '*.token', 'secret', '*.secret', 'password', '*.password', 'githubToken', '*.githubToken', 'webhookSecrets', '*.webhookSecrets',
+  'headers.authorization', '*.headers.authorization', 'headers["x-hub-signature-256"]', '*.headers["x-hub-signature-256"]',
+];
+
 /** JSON lines, or readable lines on a terminal when pino-pretty (a dev dependency) is installed. */
 function createLogger(config: Config): Logger {
   const pretty = process.stdout.isTTY && isInstalled('pino-pretty')
     ? { transport: { target: 'pino-pretty', options: { colorize: true } } }
     : {};
-  return pino({ name: 'worker-catalog', level: config.logLevel, ...pretty });
+  return pino({ name: 'worker-catalog', level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' }, ...pretty });
 }
 
 function isInstalled(specifier: string): boolean {

@@ -156,6 +156,8 @@ export class RefreshEngine implements RefreshRequester {
     logger.info({
       full: full !== undefined,
       branches: [...branches.keys()].slice(0, 20),
+      // The tip each named branch was indexed at (null: deleted), so a log line names the exact commit.
+      oids: Object.fromEntries([...branches.keys()].slice(0, 20).map((name) => [name, next.branches.get(name)?.oid ?? null])),
       deliveries: [...(full ?? []), ...[...branches.values()].flat()].slice(0, 20),
       workers: next.workers.size,
       syncMs: Math.round(synced - started),

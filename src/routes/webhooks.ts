@@ -122,7 +122,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
         return reply.code(200).send({ ignored: true, reason: outcome.ignore, delivery: deliveryId });
       }
       const branch = outcome.action.kind === 'full' ? undefined : outcome.action.branch;
-      log.child({ branch }).info({ kind: outcome.action.kind }, 'webhook delivery accepted; refresh queued');
+      log.child({ branch, oid: pushedOid(payload) }).info({ kind: outcome.action.kind }, 'webhook delivery accepted; refresh queued');
       // Only queues: the answer must not wait for git (GitHub gives up after 10 s).
       requester?.request({ ...outcome.action, deliveryId });
       outcomes.set(request, 'accepted');
@@ -135,6 +135,12 @@ type DeliveryOutcome = 'accepted' | 'ping' | 'ignored' | 'duplicate' | 'signatur
 
 /** The events a catalog acts on keep their name in the metrics; any other is `other`, so labels stay few. */
 const COUNTED_EVENTS = new Set(['push', 'create', 'delete', 'ping']);
+
+/** The commit a push says the branch now points at, when it is a well-formed oid (the payload is hostile). */
+function pushedOid(payload: Record<string, unknown>): string | undefined {
+  const { after } = payload;
+  return typeof after === 'string' && /^[0-9a-f]{40}$/.test(after) ? after : undefined;
+}
 
 function eventLabel(event: string | undefined): string {
   if (event === undefined) return 'none';
