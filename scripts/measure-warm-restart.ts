@@ -39,14 +39,14 @@ const SERVICE_VERSION = 'measure';
 export interface WarmRestartRun extends SavedIndexTimings {
   /** openCatalogRepository of the local repository. */
   readonly openMs: number;
-  /** loadSavedIndex as a whole: read + decode + restore + waiting for the checksums. */
+  /** loadSavedIndex as a whole: read, decode, restore, and the sha256 of both parts (a worker thread, alongside). */
   readonly loadMs: number;
   readonly refsMs: number;
   /** buildSnapshot reusing the loaded records. */
   readonly buildMs: number;
   /** open → snapshot ready to swap in. */
   readonly totalMs: number;
-  /** After that, in the background: decoding every record's parsed fields (metadata, .SRCINFO, …). */
+  /** After that, in the background: reading, verifying and decoding every record's parsed fields (metadata, .SRCINFO, …). */
   readonly detailsMs: number;
 }
 
@@ -163,7 +163,7 @@ export function formatWarmRestartTable(results: readonly WarmRestartResult[]): s
   const lines = [
     'warm restart from the saved index: median of the restarts (open repository → snapshot ready to swap in)',
     '',
-    '| branches | saved file | total | open repo | load | ↳ read | ↳ decode | ↳ restore | ↳ checksum wait | refs | build | then, in the background: parsed fields | save: encode (longest step) | save: write+fsync | cold index (reference) |',
+    '| branches | saved file | total | open repo | load | ↳ read | ↳ decode | ↳ restore | ↳ sha256 wait | refs | build | then, in the background: parsed fields | save: encode (longest step) | save: write+fsync | cold index (reference) |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const result of results) {

@@ -118,7 +118,10 @@ async function main(): Promise<void> {
   metrics.observeIndex('start', (performance.now() - started) / 1000);
   store.onSwap((next) => saver.schedule(next));
   saver.schedule(snapshot);
-  void first.decodeDetails();
+  // Damaged parsed fields (their checksum is checked in the background) mean a rebuild from git.
+  void first.decodeDetails().then((rebuilt) => rebuilt && store.swap(rebuilt), (error: unknown) => {
+    indexLog.error({ err: error instanceof Error ? error.message : String(error) }, 'rebuilding the index from git failed; serving the saved one');
+  });
   const rejected = [...snapshot.branches.values()].filter((branch) => branch.workers.length === 0).length;
   indexLog.info({
     workers: snapshot.workers.size,

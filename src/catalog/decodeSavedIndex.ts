@@ -52,36 +52,31 @@ export function parseHeader(headerBytes: Uint8Array, fileBytes: number, expected
     throw new SavedIndexError('SAVED_INDEX_OTHER_REPOSITORY', `saved for ${header.repository} (clone URL ${header.gitUrl}), not ${expected.repository} (${expected.gitUrl})`);
   }
   const structureOffset = HEADER_PREFIX_BYTES + headerBytes.byteLength;
-  const expectedBytes = structureOffset + header.structureBytes + header.blobBytes;
+  const expectedBytes = structureOffset + header.structureBytes + header.blobBytes + header.detailsBytes;
   if (fileBytes !== expectedBytes) {
     throw new SavedIndexError('SAVED_INDEX_MALFORMED', `the file holds ${fileBytes} bytes; its header says ${expectedBytes} (truncated or appended to)`);
   }
   return { header, structureOffset };
 }
 
-/** A chunk of the structure part: what a restart needs, decoded; the details still as bytes. */
-export interface DecodedChunk {
-  readonly chunk: SavedChunk;
-  readonly details: Buffer;
+/** The length-prefixed pieces of a part, in order (the structure's chunks, or the details of each chunk). */
+export function splitPart(part: Buffer): Buffer[] {
+  const pieces: Buffer[] = [];
+  let offset = 0;
+  while (offset < part.length) {
+    if (offset + 4 > part.length) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'a part ends inside a chunk length');
+    const length = part.readUInt32BE(offset);
+    offset += 4;
+    if (length > part.length - offset) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'a chunk runs past the end of its part');
+    pieces.push(part.subarray(offset, offset + length));
+    offset += length;
+  }
+  return pieces;
 }
 
-/** The structure part's chunks, in order. Details are decoded only when a record's parsed fields are first read. */
-export function decodeStructure(structure: Buffer): DecodedChunk[] {
-  const chunks: DecodedChunk[] = [];
-  let offset = 0;
-  const next = (): Buffer => {
-    if (offset + 4 > structure.length) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the structure part ends inside a chunk length');
-    const length = structure.readUInt32BE(offset);
-    offset += 4;
-    if (length > structure.length - offset) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'a structure chunk runs past the end of its part');
-    offset += length;
-    return structure.subarray(offset - length, offset);
-  };
-  while (offset < structure.length) {
-    const chunk = deserializeSaved(next());
-    chunks.push({ chunk: chunk as SavedChunk, details: next() });
-  }
-  return chunks;
+/** The structure part's chunks, decoded, in order. */
+export function decodeStructure(structure: Buffer): SavedChunk[] {
+  return splitPart(structure).map((bytes) => deserializeSaved(bytes) as SavedChunk);
 }
 
 /** v8.deserialize, with garbage reported as a SavedIndexError. */
@@ -108,8 +103,10 @@ function checkHeaderShape(value: unknown): SavedIndexHeader {
     && isCount(header.branches)
     && isCount(header.structureBytes)
     && isCount(header.blobBytes)
+    && isCount(header.detailsBytes)
     && typeof header.structureSha256 === 'string' && HEX_SHA256.test(header.structureSha256)
-    && typeof header.blobsSha256 === 'string' && HEX_SHA256.test(header.blobsSha256);
+    && typeof header.blobsSha256 === 'string' && HEX_SHA256.test(header.blobsSha256)
+    && typeof header.detailsSha256 === 'string' && HEX_SHA256.test(header.detailsSha256);
   if (!fine) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the header lacks a field or has one of the wrong type');
   return header as SavedIndexHeader;
 }

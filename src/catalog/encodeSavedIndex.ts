@@ -34,19 +34,22 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
   const { snapshot, pause = nextTurn, now = () => new Date() } = options;
   const structure: Buffer[] = [];
   const structureHash = createHash('sha256');
+  const details: Buffer[] = [];
+  const detailsHash = createHash('sha256');
   const blobs = new BlobWriter();
   const records = [...snapshot.branches.values()];
   for (let start = 0; start < records.length; start += SAVE_CHUNK_BRANCHES) {
     if (start > 0) await pause();
-    const { chunk, details } = saveChunk(records.slice(start, start + SAVE_CHUNK_BRANCHES), snapshot.workers, blobs);
-    for (const bytes of [serialize(chunk), serialize(details)]) {
+    const saved = saveChunk(records.slice(start, start + SAVE_CHUNK_BRANCHES), snapshot.workers, blobs);
+    for (const [bytes, part, hash] of [[serialize(saved.chunk), structure, structureHash], [serialize(saved.details), details, detailsHash]] as const) {
       const length = Buffer.alloc(4);
       length.writeUInt32BE(bytes.length);
-      structure.push(length, bytes);
-      structureHash.update(length).update(bytes);
+      part.push(length, bytes);
+      hash.update(length).update(bytes);
     }
   }
   const structureBytes = structure.reduce((sum, buffer) => sum + buffer.length, 0);
+  const detailsBytes = details.reduce((sum, buffer) => sum + buffer.length, 0);
   const header: SavedIndexHeader = {
     format: SAVED_INDEX_FORMAT,
     serviceVersion: options.serviceVersion,
@@ -58,14 +61,16 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
     branches: records.length,
     structureBytes,
     blobBytes: blobs.bytes,
+    detailsBytes,
     structureSha256: structureHash.digest('hex'),
     blobsSha256: await blobs.digest(pause),
+    detailsSha256: detailsHash.digest('hex'),
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
   const headerLength = Buffer.alloc(4);
   headerLength.writeUInt32BE(headerBytes.length);
-  const buffers = [SAVED_INDEX_MAGIC, headerLength, headerBytes, ...structure, ...blobs.buffers];
-  return { header, buffers, bytes: SAVED_INDEX_MAGIC.length + 4 + headerBytes.length + structureBytes + blobs.bytes };
+  const buffers = [SAVED_INDEX_MAGIC, headerLength, headerBytes, ...structure, ...blobs.buffers, ...details];
+  return { header, buffers, bytes: SAVED_INDEX_MAGIC.length + 4 + headerBytes.length + structureBytes + blobs.bytes + detailsBytes };
 }
 
 function saveChunk(records: readonly BranchRecord[], served: ReadonlyMap<string, ServedWorker>, blobs: BlobWriter): { chunk: SavedChunk; details: SavedChunkDetails } {
@@ -96,10 +101,11 @@ function saveChunk(records: readonly BranchRecord[], served: ReadonlyMap<string,
     if (record.rejected !== undefined) rejected.push([index, record.rejected]);
     branchDetails.push({ commit: record.commit, problems: record.problems });
     for (const worker of record.workers) {
-      const { id, branch, files, ...details } = worker;
+      // Named one by one: a restored record's fields are getters on its prototype, which a spread would miss.
+      const { id, branch, files, commit, version, metadata, srcinfo, fields, problems } = worker;
       workerIds.push(id);
       workerBranches.push(branch);
-      workerDetails.push(details);
+      workerDetails.push({ commit, version, metadata, srcinfo, fields, problems });
       fileCounts.push(files.size);
       for (const [name, file] of files) {
         fileNames.push(name);

@@ -35,8 +35,13 @@ export interface FirstIndex {
   readonly savedIndexMs: number | undefined;
   /** Schedule every snapshot served from now on (start with `snapshot`); close at shutdown. */
   readonly saver: IndexSaver;
-  /** Decodes the saved records' parsed fields in the background; a no-op without a saved index. Never rejects. */
-  decodeDetails(): Promise<void>;
+  /**
+   * Reads, verifies and decodes the saved records' parsed fields in the
+   * background; a no-op without a saved index. Resolves with a snapshot
+   * indexed from git when they turned out damaged (swap it in), else with
+   * undefined. Never rejects.
+   */
+  decodeDetails(): Promise<CatalogSnapshot | undefined>;
 }
 
 export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex> {
@@ -69,11 +74,14 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
     savedIndexMs,
     saver,
     async decodeDetails() {
-      if (saved.kind !== 'loaded') return;
+      if (saved.kind !== 'loaded') return undefined;
       try {
         await saved.decodeDetails();
+        return undefined;
       } catch (error) {
-        logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'decoding the saved records failed');
+        logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'the saved records\' parsed fields are unusable; indexing every branch from git');
+        // Every saved record goes: none is reused.
+        return buildSnapshot({ repo, gitUrl });
       }
     },
   };

@@ -8,13 +8,16 @@
 //   u32 BE      byte length of the header
 //   header      UTF-8 JSON, SavedIndexHeader
 //   structure   `structureBytes`: per SAVE_CHUNK_BRANCHES branches (so saving can yield),
-//               [u32 BE length][v8.serialize(SavedChunk)][u32 BE length][v8.serialize(SavedChunkDetails)]
+//               [u32 BE length][v8.serialize(SavedChunk)]
 //   blobs       `blobBytes`: every body and branch file, back to back
+//   details     `detailsBytes`: per chunk, in the same order, [u32 BE length][v8.serialize(SavedChunkDetails)]
 //
-// Bytes live apart from the structure so that, once loaded, the served bodies
-// are views of one buffer holding nothing else: the structure's buffer is
-// garbage as soon as it is decoded. Each part has its own sha256 so both can
-// be hashed on the thread pool while the structure is decoded.
+// A restart reads and verifies the structure and the blobs — everything it
+// serves — and reads the details (a third of the file, needed only by views
+// such as search) after it is serving; each part has its own sha256, and
+// details are verified before any of them is decoded. Bytes live apart from
+// the structure so that, once loaded, the served bodies are views of one
+// buffer holding nothing else.
 
 import type { BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.js';
 
@@ -41,9 +44,11 @@ export interface SavedIndexHeader {
   readonly branches: number;
   readonly structureBytes: number;
   readonly blobBytes: number;
-  /** Hex sha256 of the structure part and of the blob part. */
+  readonly detailsBytes: number;
+  /** Hex sha256 of each part. */
   readonly structureSha256: string;
   readonly blobsSha256: string;
+  readonly detailsSha256: string;
 }
 
 /**

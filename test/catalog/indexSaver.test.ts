@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
@@ -94,4 +94,26 @@ test('firstIndex indexes from git the first time and from the saved index the ne
   assert.equal(warm.snapshot.v1List.etag, cold.snapshot.v1List.etag);
   await warm.decodeDetails();
   assert.deepEqual(warm.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata, cold.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata);
+});
+
+test('firstIndex answers damaged parsed fields with a snapshot indexed from git', async (t) => {
+  const { repo } = await fixtureRepository(t);
+  const savedIndexDir = await makeTempDir(t, 'rbee-saver');
+  const options = { repo, gitUrl: TEST_GIT_URL, serviceVersion: VERSION, savedIndexDir, logger: silentGitLogger };
+  const cold = await firstIndex(options);
+  cold.saver.schedule(cold.snapshot);
+  await cold.saver.close();
+  const file = savedIndexPath({ dir: savedIndexDir, repository: repositoryIdentity(repo), gitUrl: TEST_GIT_URL });
+  const bytes = readFileSync(file);
+  bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0x01; // the details part comes last
+  writeFileSync(file, bytes);
+
+  const warm = await firstIndex(options);
+  assert.equal(warm.from, 'saved index');
+  const rebuilt = await warm.decodeDetails();
+  assert.ok(rebuilt, 'a snapshot to swap in');
+  assert.equal(rebuilt.id, cold.snapshot.id);
+  for (const [name, record] of rebuilt.branches) assert.notEqual(record, warm.snapshot.branches.get(name), `${name} is indexed again, not reused`);
+  assert.deepEqual(rebuilt.workers.get('llm-worker-rbee-cpu')?.record.metadata, cold.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata);
+  assert.equal(existsSync(file), false);
 });

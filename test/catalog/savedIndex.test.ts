@@ -159,7 +159,7 @@ async function savedFixture(t: TestContext) {
   await context.save(await buildSnapshot({ repo: context.repo, gitUrl: TEST_GIT_URL, now: NOW }));
   const bytes = readFileSync(context.file);
   const headerEnd = 12 + bytes.readUInt32BE(8);
-  const header = JSON.parse(bytes.subarray(12, headerEnd).toString()) as { structureBytes: number; blobBytes: number };
+  const header = JSON.parse(bytes.subarray(12, headerEnd).toString()) as { structureBytes: number; blobBytes: number; detailsBytes: number };
   return { ...context, bytes, headerEnd, header };
 }
 
@@ -170,7 +170,7 @@ function expectDeletedWithReason(context: { file: string; logger: { lines: Logge
   assert.equal(typeof warning?.details.reason, 'string');
 }
 
-test('a flipped byte in the structure or the blob part is caught by the checksum, logged and the file deleted', async (t) => {
+test('a flipped byte in the structure or the blob part is caught by the checksum before anything is served, logged and the file deleted', async (t) => {
   for (const part of ['structure', 'blobs'] as const) {
     const context = await savedFixture(t);
     const { bytes, headerEnd, header } = context;
@@ -180,6 +180,26 @@ test('a flipped byte in the structure or the blob part is caught by the checksum
     expectRejected(await context.load(), 'SAVED_INDEX_CHECKSUM');
     expectDeletedWithReason(context, 'SAVED_INDEX_CHECKSUM');
     assert.equal((await context.load()).kind, 'missing', 'the next start indexes from git');
+  }
+});
+
+test('a flipped byte in the details part is caught before any parsed field is decoded, in the background or on first read', async (t) => {
+  for (const firstUse of ['background', 'a request'] as const) {
+    const context = await savedFixture(t);
+    const { bytes, headerEnd, header } = context;
+    const at = headerEnd + header.structureBytes + header.blobBytes + Math.floor(header.detailsBytes / 2);
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(context.file, bytes);
+    const loaded = await context.load();
+    assert.equal(loaded.kind, 'loaded', 'what is served directly is intact');
+    if (loaded.kind !== 'loaded') return;
+    const record = loaded.snapshot.workers.get('llm-worker-rbee-cpu')?.record;
+    if (firstUse === 'a request') {
+      assert.throws(() => record?.metadata, (error: { code?: string }) => error.code === 'SAVED_INDEX_CHECKSUM');
+    }
+    await assert.rejects(loaded.decodeDetails(async () => undefined), (error: { code?: string }) => error.code === 'SAVED_INDEX_CHECKSUM');
+    expectDeletedWithReason(context, 'SAVED_INDEX_CHECKSUM');
+    assert.throws(() => record?.srcinfo, (error: { code?: string }) => error.code === 'SAVED_INDEX_CHECKSUM', 'damaged fields are never handed out');
   }
 });
 

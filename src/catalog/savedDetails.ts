@@ -1,0 +1,124 @@
+// SavedDetails: the details part of a saved index (every record's parsed
+// fields: metadata, .SRCINFO, commit, problems), read and verified once the
+// restart is already serving — a third of the file that no prebuilt response
+// needs. Nothing in it is decoded before its sha256 matches. A record read
+// before the background load got there reads the part synchronously; a
+// mismatch is a SavedIndexError, and the caller rebuilds from git.
+
+import { createHash } from 'node:crypto';
+import { readSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { deserializeSaved, splitPart } from './decodeSavedIndex.js';
+import type { SavedChunkDetails } from './savedIndex.js';
+import { SavedIndexError } from './savedIndexError.js';
+
+export interface SavedDetailsOptions {
+  /** The saved index, open; this object closes it once the part is read. */
+  readonly handle: FileHandle;
+  readonly position: number;
+  readonly length: number;
+  readonly sha256: string;
+  /** How many chunks the structure part has: the details must have as many. */
+  readonly chunks: number;
+}
+
+export class SavedDetails {
+  readonly #options: SavedDetailsOptions;
+  #handle: FileHandle | undefined;
+  #pieces: Buffer[] | undefined;
+  readonly #decoded: Array<SavedChunkDetails | undefined> = [];
+  #failure: SavedIndexError | undefined;
+  #loading: Promise<void> | undefined;
+
+  constructor(options: SavedDetailsOptions) {
+    this.#options = options;
+    this.#handle = options.handle;
+  }
+
+  /** The details of one chunk; reads the part now if the background load has not yet. */
+  chunk(index: number): SavedChunkDetails {
+    const decoded = this.#decoded[index];
+    if (decoded !== undefined) return decoded;
+    if (this.#pieces === undefined && this.#failure === undefined) this.#accept(this.#readSync());
+    if (this.#failure !== undefined) throw this.#failure;
+    const piece = this.#pieces?.[index];
+    if (piece === undefined) throw new Error(`SavedDetails: no chunk ${index}`);
+    const value = deserializeSaved(piece) as SavedChunkDetails;
+    // The checksum held, so another shape is a bug in encodeSavedIndex, not damage.
+    if (!Array.isArray(value?.branches) || !Array.isArray(value.workers)) throw new Error('SavedDetails: saved details are not the shape encodeSavedIndex writes');
+    this.#decoded[index] = value;
+    return value;
+  }
+
+  /** Reads and verifies the part, then decodes every chunk, one per turn of the event loop. Rejects with a SavedIndexError on damage. */
+  async decodeAll(pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<void> {
+    await (this.#loading ??= this.#load());
+    if (this.#failure !== undefined) throw this.#failure;
+    for (let index = 0; index < this.#options.chunks; index += 1) {
+      this.chunk(index);
+      await pause();
+    }
+    // Every chunk is decoded: the part's bytes can go.
+    this.#pieces = [];
+  }
+
+  async #load(): Promise<void> {
+    const handle = this.#handle;
+    if (handle === undefined || this.#pieces !== undefined) return;
+    const { position, length } = this.#options;
+    const buffer = Buffer.allocUnsafeSlow(length);
+    try {
+      for (let filled = 0; filled < length;) {
+        const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+        if (bytesRead === 0) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended inside its details part');
+        filled += bytesRead;
+      }
+      // A synchronous read may have got there first.
+      if (this.#pieces === undefined && this.#failure === undefined) this.#accept(buffer);
+    } catch (error) {
+      this.#failure ??= error instanceof SavedIndexError ? error : new SavedIndexError('SAVED_INDEX_MALFORMED', `the details part could not be read: ${String(error)}`);
+    } finally {
+      await this.#close();
+    }
+  }
+
+  #readSync(): Buffer {
+    const { position, length } = this.#options;
+    const buffer = Buffer.allocUnsafeSlow(length);
+    if (this.#handle === undefined) {
+      this.#failure = new SavedIndexError('SAVED_INDEX_MALFORMED', 'the details part is no longer readable');
+      return buffer;
+    }
+    for (let filled = 0; filled < length;) {
+      const read = readSync(this.#handle.fd, buffer, filled, length - filled, position + filled);
+      if (read === 0) {
+        this.#failure = new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended inside its details part');
+        break;
+      }
+      filled += read;
+    }
+    return buffer;
+  }
+
+  /** Checks the part's sha256 and chunk count; keeps its pieces or records the failure. */
+  #accept(buffer: Buffer): void {
+    if (this.#failure !== undefined) return;
+    if (createHash('sha256').update(buffer).digest('hex') !== this.#options.sha256) {
+      this.#failure = new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the details part does not match its sha256');
+      return;
+    }
+    try {
+      const pieces = splitPart(buffer);
+      if (pieces.length !== this.#options.chunks) throw new SavedIndexError('SAVED_INDEX_SHAPE', `${pieces.length} chunks of details for ${this.#options.chunks} chunks`);
+      this.#pieces = pieces;
+    } catch (error) {
+      this.#failure = error instanceof SavedIndexError ? error : new SavedIndexError('SAVED_INDEX_MALFORMED', String(error));
+    }
+  }
+
+  async #close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await handle?.close();
+  }
+}
