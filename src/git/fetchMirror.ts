@@ -87,7 +87,7 @@ export async function fetchMirror(options: FetchMirrorOptions): Promise<FetchMir
 }
 
 /** The snapshot a crashed fetch left behind is put back before anything else reads the refs. */
-async function recoverInterruptedFetch(options: FetchMirrorOptions, marker: string): Promise<void> {
+export async function recoverInterruptedFetch(options: FetchMirrorOptions, marker: string): Promise<void> {
   const files = writableTypedFs(options.fs);
   const text = await files.readTextIfExists(marker);
   if (text === undefined) return;

@@ -1,20 +1,28 @@
 // openCatalogRepository: turns a catalog source into a readable repository.
 // An http(s) URL is mirrored into the cache folder — cloned the first time,
 // fetched on every later call, served stale when the remote is unreachable.
+// A mirror already on disk is first repaired of what a crash can leave
+// (temporary packs, fetches cut short) and checked (checkMirror); a damaged
+// one is re-cloned, and when that fails too, opening fails with
+// MIRROR_DAMAGED rather than serve a catalog with holes in it.
 // Anything else is the path of a local repository, read in place.
 
 import path from 'node:path';
 import type { HttpClient } from 'isomorphic-git';
+import { checkMirror } from './checkMirror.js';
 import { cloneMirror } from './cloneMirror.js';
-import { MirrorFetchError, NotARepositoryError, UnsupportedSourceError } from './errors.js';
-import { fetchMirror } from './fetchMirror.js';
+import { MirrorCloneError, MirrorFetchError, NotARepositoryError, UnsupportedSourceError } from './errors.js';
+import { FETCH_IN_PROGRESS_FILE, fetchMirror, recoverInterruptedFetch } from './fetchMirror.js';
+import { recoverInterruptedBranchFetch } from './fetchMirrorBranch.js';
 import { defaultGitFs, writableTypedFs, type GitFs } from './gitFs.js';
 import { silentGitLogger, type GitLogger } from './gitLogger.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, httpWithTimeout } from './httpWithTimeout.js';
 import { isGitDirectory } from './isGitDirectory.js';
 import { isRemoteUrl } from './isRemoteUrl.js';
+import { MirrorDamagedError } from './mirrorDamagedError.js';
 import { mirrorDirectoryName } from './mirrorDirectoryName.js';
 import { redactUrl } from './redactUrl.js';
+import { removeIncomingPacks } from './storePack.js';
 import type { CatalogRepository } from './types.js';
 import { withGitdirLock } from './withGitdirLock.js';
 
@@ -76,7 +84,12 @@ async function openMirror(options: MirrorOptions): Promise<CatalogRepository> {
   const name = mirrorDirectoryName(url);
   const gitdir = path.join(cacheDir, name);
   await withGitdirLock(gitdir, async () => {
-    if (await isGitDirectory(fs, gitdir)) {
+    await removeLeftovers(fs, cacheDir, name);
+    if (!(await isGitDirectory(fs, gitdir))) {
+      await cloneMirror({ url, gitdir, fs, http, logger });
+      return;
+    }
+    if (await usableMirror({ url, gitdir, fs, cache, http, logger })) {
       try {
         await fetchMirror({ url, gitdir, fs, http, cache, logger });
       } catch (error) {
@@ -84,12 +97,51 @@ async function openMirror(options: MirrorOptions): Promise<CatalogRepository> {
         // A stale catalog beats none: the next refresh may well succeed.
         logger.warn({ ...error.data, code: error.code }, 'could not update the catalog mirror; serving the copy already on disk');
       }
-      return;
     }
-    await removeLeftovers(fs, cacheDir, name);
-    await cloneMirror({ url, gitdir, fs, http, logger });
   });
   return { kind: 'mirror', fs, gitdir, cache, refPrefix: MIRROR_PREFIX, url: redactUrl(url) };
+}
+
+/**
+ * Repairs what a crash leaves in a mirror, then checks it. False when it is
+ * damaged and has been re-cloned in its place (the caller then needs no
+ * fetch); throws MirrorDamagedError when the re-clone fails.
+ */
+async function usableMirror(options: { url: string; gitdir: string; fs: GitFs; cache: object; http: HttpClient; logger: GitLogger }): Promise<boolean> {
+  const { url, gitdir, fs, cache, http, logger } = options;
+  await removeIncomingPacks({ fs, gitdir });
+  await removeUnindexedPacks(fs, gitdir);
+  // Refs moved by a fetch that never stored its pack are put back first: that is repair, not damage.
+  await recoverInterruptedFetch({ url, gitdir, fs, http, cache, logger }, path.join(gitdir, FETCH_IN_PROGRESS_FILE));
+  await recoverInterruptedBranchFetch({ fs, gitdir, logger });
+  const damage = await checkMirror({ fs, gitdir, cache });
+  if (damage === undefined) return true;
+  logger.warn({ gitdir, ...damage }, `the catalog mirror is damaged (${damage.where}: ${damage.detail}); cloning it again`);
+  try {
+    await cloneMirror({ url, gitdir, fs, http, logger });
+  } catch (error) {
+    if (!(error instanceof MirrorCloneError)) throw error;
+    throw new MirrorDamagedError({ gitdir, damage: `${damage.code} ${damage.where}: ${damage.detail}`, url: redactUrl(url), cause: error.data.cause });
+  }
+  // The cache holds indexes of the damaged packs, keyed by paths the new clone reuses.
+  for (const own of Reflect.ownKeys(cache)) delete (cache as Record<PropertyKey, unknown>)[own];
+  return false;
+}
+
+/** A .pack without its .idx is invisible to readers: a crash between storing the two. */
+async function removeUnindexedPacks(fs: GitFs, gitdir: string): Promise<void> {
+  const files = writableTypedFs(fs);
+  const packDir = path.join(gitdir, 'objects', 'pack');
+  let names: string[];
+  try {
+    names = await files.readdir(packDir);
+  } catch {
+    return;
+  }
+  const present = new Set(names);
+  for (const name of names) {
+    if (name.endsWith('.pack') && !present.has(`${name.slice(0, -'.pack'.length)}.idx`)) await files.unlink(path.join(packDir, name));
+  }
 }
 
 /** Temporary folders of clones or swaps this mirror's earlier runs did not finish (a crash). */
