@@ -8,8 +8,8 @@ import { availableParallelism } from 'node:os';
 import { openPackObjectReader, type ObjectReader } from '../git/packObjectReader.js';
 import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
 import type { BranchRef, CatalogRepository, RepositoryRefs } from '../git/types.js';
-import { createSrcinfoPrinterPool, type SrcinfoPrinterPool } from '../parse/srcinfoPrinterPool.js';
 import { assembleSnapshot, servedWorkerFor } from './assembleSnapshot.js';
+import { createBranchIndexerPool, type BranchIndexerPool } from './branchIndexerPool.js';
 import type { BranchRecord } from './branchRecord.js';
 import { indexBranch } from './indexBranch.js';
 import { keepLastGood } from './keepLastGood.js';
@@ -31,9 +31,9 @@ export interface BuildSnapshotOptions {
  * each); from it on, reading every pack once into an ObjectReader is cheaper.
  */
 const PACK_READER_FROM_BRANCHES = 16;
-/** Starting PKGBUILD reader threads costs a few hundred ms; worth it from about this many PKGBUILDs. */
-const PRINTER_POOL_FROM_BRANCHES = 256;
-/** Branches being indexed at once: enough to keep the reader threads busy, few enough to bound memory. */
+/** Starting indexer threads costs a few hundred ms; worth it from about this many branches. */
+const INDEXER_POOL_FROM_BRANCHES = 256;
+/** Branches being indexed at once: enough to keep the indexer threads busy, few enough to bound memory. */
 const BRANCHES_IN_FLIGHT = 64;
 
 export async function buildSnapshot(options: BuildSnapshotOptions): Promise<CatalogSnapshot> {
@@ -48,14 +48,14 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Cata
   const toRead = sorted.filter((ref) => reused(ref) === undefined).length;
   // Both live for this build only: the packs and threads they hold go with it.
   const objects: ObjectReader | undefined = toRead >= PACK_READER_FROM_BRANCHES ? await openPackObjectReader(repo) : undefined;
-  const printers: SrcinfoPrinterPool | undefined = toRead >= PRINTER_POOL_FROM_BRANCHES ? createSrcinfoPrinterPool({ threads: availableParallelism() }) : undefined;
+  const indexers: BranchIndexerPool | undefined = toRead >= INDEXER_POOL_FROM_BRANCHES ? createBranchIndexerPool({ threads: availableParallelism() }) : undefined;
 
   let records: BranchRecord[];
   try {
     records = await mapLimited(sorted, BRANCHES_IN_FLIGHT, async (ref) => reused(ref)
-      ?? keepLastGood(await indexBranch(repo, ref, { objects, printSrcinfo: printers?.print }), previous?.branches.get(ref.name)));
+      ?? keepLastGood(await indexBranch(repo, ref, { objects, indexFiles: indexers?.index }), previous?.branches.get(ref.name)));
   } finally {
-    await printers?.close();
+    await indexers?.close();
   }
 
   const branches = new Map<string, BranchRecord>();

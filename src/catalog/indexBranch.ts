@@ -6,7 +6,7 @@ import type { ObjectReader } from '../git/packObjectReader.js';
 import { readBranchFiles } from '../git/readBranchFiles.js';
 import type { BranchFiles, BranchRef, CatalogRepository } from '../git/types.js';
 import { parseMetadata, type WorkerMetadata } from '../parse/metadata.js';
-import { printSrcinfo, type SrcinfoReading } from '../parse/pkgbuildSrcinfo.js';
+import { printSrcinfo } from '../parse/pkgbuildSrcinfo.js';
 import { formatVersion, parseSrcinfo, resolvePackage, type Srcinfo } from '../parse/srcinfo.js';
 import { validateBranch } from '../validate/validateBranch.js';
 import type { BranchFile, BranchRecord, WorkerRecord } from './branchRecord.js';
@@ -18,14 +18,11 @@ export const SERVED_FILES = ['PKGBUILD', '.SRCINFO', 'metadata.json', 'README.md
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export interface IndexBranchOptions extends IndexBranchFilesOptions {
+export interface IndexBranchOptions {
   /** The fast object path of a whole-catalog index (buildSnapshot opens one); isomorphic-git alone without it. */
   readonly objects?: ObjectReader;
-}
-
-export interface IndexBranchFilesOptions {
-  /** printSrcinfo, or the same function run elsewhere (buildSnapshot's thread pool). */
-  readonly printSrcinfo?: (pkgbuild: string) => Promise<SrcinfoReading>;
+  /** indexBranchFiles, or the same function run elsewhere (buildSnapshot's thread pool). */
+  readonly indexFiles?: (ref: BranchRef, files: BranchFiles) => Promise<BranchRecord>;
 }
 
 export async function indexBranch(repo: CatalogRepository, ref: BranchRef, options: IndexBranchOptions = {}): Promise<BranchRecord> {
@@ -43,12 +40,11 @@ export async function indexBranch(repo: CatalogRepository, ref: BranchRef, optio
       message: `the branch tip ${ref.oid} could not be read: ${error instanceof Error ? error.message : String(error)}`,
     }]);
   }
-  return indexBranchFiles(ref, branchFiles, options);
+  return (options.indexFiles ?? indexBranchFiles)(ref, branchFiles);
 }
 
 /** The record of a branch whose files are already read: from git here, from a working copy in scripts/validate.ts. */
-export async function indexBranchFiles(ref: BranchRef, branchFiles: BranchFiles, options: IndexBranchFilesOptions = {}): Promise<BranchRecord> {
-  const print = options.printSrcinfo ?? printSrcinfo;
+export async function indexBranchFiles(ref: BranchRef, branchFiles: BranchFiles): Promise<BranchRecord> {
   const badName = branchNameProblem(ref.name);
   if (badName !== undefined) return failed(ref, branchFiles, [badName]);
   const { texts, problems } = decodeTexts(branchFiles.files);
@@ -61,7 +57,7 @@ export async function indexBranchFiles(ref: BranchRef, branchFiles: BranchFiles,
   const metadata = metadataResult?.value;
   const pkgbuildText = texts.get('PKGBUILD');
   // Only compared with a committed .SRCINFO: without one there is nothing to check it against.
-  const pkgbuildSrcinfo = pkgbuildText === undefined || srcinfoText === undefined ? undefined : await print(pkgbuildText);
+  const pkgbuildSrcinfo = pkgbuildText === undefined || srcinfoText === undefined ? undefined : await printSrcinfo(pkgbuildText);
 
   problems.push(
     ...(srcinfoResult?.problems ?? []),
