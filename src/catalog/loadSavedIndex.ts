@@ -92,8 +92,11 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
   const { header, structureOffset } = parseHeader(await readExactly(handle, length, HEADER_PREFIX_BYTES), size, options);
   const structurePart = { position: structureOffset, length: header.structureBytes };
   const blobPart = { position: structureOffset + header.structureBytes, length: header.blobBytes };
-  // A worker that fails to start or read leaves the hashing to this thread (hashHere).
-  const hashed = hashFileParts(handle.fd, [structurePart, blobPart]).then((digests) => digests, () => undefined);
+  // Starting a worker costs tens of milliseconds: small files are hashed here (hashHere), as is
+  // everything when the worker fails to start or read.
+  const hashed = structurePart.length + blobPart.length >= WORKER_HASH_MIN_BYTES
+    ? hashFileParts(handle.fd, [structurePart, blobPart]).then((digests) => digests, () => undefined)
+    : Promise.resolve(undefined);
   try {
     // Two allocations, not one: the blob buffer stays alive under every served body, the structure's is garbage once decoded.
     const structure = await readExactly(handle, structurePart.length, structurePart.position);
@@ -135,6 +138,9 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
     await hashed;
   }
 }
+
+/** From about here, hashing on this thread (~1.5 GB/s) takes longer than starting a worker for it. */
+const WORKER_HASH_MIN_BYTES = 32 * 1024 * 1024;
 
 function verify([structureSha256, blobsSha256]: readonly string[], header: SavedIndexHeader): void {
   if (structureSha256 !== header.structureSha256) throw new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the structure part does not match its sha256');

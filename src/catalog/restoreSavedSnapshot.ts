@@ -67,6 +67,12 @@ function restoreChunk(target: ChunkTarget): void {
   let file = 0;
   let served = 0;
   let body = 0;
+  // The next served body, in the order encodeSavedIndex wrote them (defined once: a closure per worker costs).
+  const cached = (bytes: Buffer): CachedBody => {
+    const answer = { body: bytes, etag: chunk.bodyEtags[body]!, contentType: chunk.contentTypes[chunk.bodyTypes[body]!]!, lastModified: dateOf(chunk.bodyModified[body]!) };
+    body += 1;
+    return answer;
+  };
   for (let branch = 0; branch < chunk.branchNames.length; branch += 1) {
     const name = chunk.branchNames[branch]!;
     const oid = chunk.branchOids[branch]!;
@@ -87,11 +93,6 @@ function restoreChunk(target: ChunkTarget): void {
       const workerRecord = new SavedWorkerRecord({ id, branch: chunk.workerBranches[worker]!, files }, details, worker);
       records.push(workerRecord);
       if (chunk.served[worker] !== 1) continue;
-      const cached = (bytes: Buffer): CachedBody => {
-        const answer = { body: bytes, etag: chunk.bodyEtags[body]!, contentType: chunk.contentTypes[chunk.bodyTypes[body]!]!, lastModified: dateOf(chunk.bodyModified[body]!) };
-        body += 1;
-        return answer;
-      };
       const legacy = cached(view(chunk.bodyBlobs, 3 * served));
       const v1 = cached(view(chunk.bodyBlobs, 3 * served + 1));
       const cloneUrl = cached(view(chunk.bodyBlobs, 3 * served + 2));
