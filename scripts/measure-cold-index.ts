@@ -18,11 +18,12 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mirrorDirectoryName } from '../src/git/mirrorDirectoryName.js';
 import { openCatalogRepository } from '../src/git/openCatalogRepository.js';
 import type { ColdIndexRunInput, ColdIndexRunResult } from './lib/coldIndexRun.js';
 import { startGitHttpServer } from './lib/gitHttpServer.js';
@@ -89,15 +90,22 @@ export async function measureColdIndex(options: MeasureColdIndexOptions): Promis
         try {
           const url = server.urlFor('catalog.git');
           const cacheDir = path.join(root, 'mirror-cache');
+          // The service names a mirror after its URL, and the loopback server's port changes every
+          // run: the mirror kept from an earlier run is renamed to this run's name, so that opening
+          // it is a start-up with a mirror on disk (a no-op fetch), not a second clone.
+          const name = mirrorDirectoryName(url);
+          const kept = existsSync(cacheDir) ? (await readdir(cacheDir)).filter((entry) => !entry.startsWith('.')) : [];
           let cloneMs: number | undefined;
-          const repoDir = existsSync(cacheDir) ? (await readdir(cacheDir)).find((name) => !name.startsWith('.')) : undefined;
-          if (repoDir === undefined) {
+          if (kept.length === 0) {
             log(`${size}: cloning the mirror over HTTP`);
             const started = performance.now();
             await openCatalogRepository({ source: url, cacheDir });
             cloneMs = Math.round(performance.now() - started);
+          } else if (kept[0] !== name) {
+            await rename(path.join(cacheDir, kept[0]!), path.join(cacheDir, name));
           }
-          const mirrorGitdir = path.join(cacheDir, repoDir ?? (await readdir(cacheDir)).find((name) => !name.startsWith('.'))!);
+          for (const extra of kept.slice(1)) await rm(path.join(cacheDir, extra), { recursive: true, force: true });
+          const mirrorGitdir = path.join(cacheDir, name);
           const measured = await measureSource({ ...options, log, source: 'mirror', branches: size, location: url, gitdir: mirrorGitdir, cacheDir });
           results.push({ ...measured, cloneMs });
         } finally {
