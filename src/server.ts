@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import closeWithGrace from 'close-with-grace';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { firstIndex } from './catalog/firstIndex.js';
@@ -96,13 +97,7 @@ async function main(): Promise<void> {
   });
   // Run in order on SIGINT/SIGTERM: stop taking requests first, then let a running refresh finish.
   const shutdownSteps: Array<() => Promise<void> | void> = [() => app.close()];
-
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      runInOrder(shutdownSteps).then(() => process.exit(0), () => process.exit(1));
-    });
-  }
+  shutDownGracefully(logger, shutdownSteps);
 
   await app.listen({ host: config.host, port: config.port });
 
@@ -147,7 +142,12 @@ async function main(): Promise<void> {
   refresh.attach(engine);
   const stopReconcile = startReconcileLoop({ requester: engine, intervalSeconds: config.pollSeconds });
   // The saver goes last: it writes the snapshot a refresh finishing during shutdown swapped in.
-  shutdownSteps.push(stopReconcile, () => engine.close(), () => statuses?.close(), () => saver.close());
+  shutdownSteps.push(stopReconcile, async () => {
+    const { running, pending } = engine.status;
+    // A running refresh is waited for; queued ones are dropped (the next start fetches every branch anyway).
+    if (running || pending > 0) logger.info({ running, pending }, 'shutdown: letting the running refresh finish; queued refreshes are dropped');
+    await engine.close();
+  }, () => statuses?.close(), () => saver.close());
   logger.info({
     webhooks: config.webhookSecrets.length > 0 ? 'POST /webhooks/github' : 'off (WEBHOOK_SECRET unset)',
     pollSeconds: config.pollSeconds,
@@ -163,11 +163,39 @@ function createStatusReporter(config: Config, logger: Logger): CommitStatusRepor
   return new CommitStatusReporter({ client, repository: config.githubRepository, publicBaseUrl: config.publicBaseUrl, logger: log });
 }
 
+/** How long shutdown may take before the process exits with 1 anyway (a refresh stuck on the network). */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * SIGINT, SIGTERM (and the other terminating signals) or an uncaught error
+ * run `steps` in order, then exit: 0 after a signal, 1 after an error, a
+ * timeout or a second signal (which exits at once). close-with-grace calls
+ * process.exit itself, which is why this lives here.
+ */
+function shutDownGracefully(logger: Logger, steps: ReadonlyArray<() => Promise<void> | void>): void {
+  const log = logger.child({ component: 'shutdown' });
+  closeWithGrace({
+    delay: SHUTDOWN_GRACE_MS,
+    logger: { error: (message: unknown) => log.error({ err: message instanceof Error ? message.message : String(message) }, 'shutdown failed') },
+    onSecondSignal: (signal) => log.error({ signal }, 'second signal during shutdown; exiting at once'),
+    onTimeout: (delay) => log.error({ delayMs: delay }, 'shutdown did not finish in time; exiting'),
+  }, async ({ signal, err }) => {
+    if (err !== undefined) log.error({ err: err.stack ?? err.message }, 'uncaught error; shutting down');
+    else log.info({ signal }, 'shutting down: no new connections; finishing requests in flight');
+    const started = performance.now();
+    await runInOrder(steps);
+    log.info({ durationMs: Math.round(performance.now() - started) }, 'shut down cleanly');
+  });
+}
+
 async function runInOrder(steps: ReadonlyArray<() => Promise<void> | void>): Promise<void> {
   for (const step of steps) await step();
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`worker-catalog: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // The code (e.g. MIRROR_DAMAGED) is what an operator or a supervisor searches for.
+  const code = (error as { code?: unknown } | null)?.code;
+  const label = typeof code === 'string' ? ` [${code}]` : '';
+  process.stderr.write(`worker-catalog: failed to start${label}: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

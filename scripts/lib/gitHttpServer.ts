@@ -14,6 +14,8 @@ export interface GitHttpServer {
   urlFor(repoName: string): string;
   /** HTTP requests received so far. */
   readonly requests: number;
+  /** The trickle applied to upload-pack answers from now on (see GitHttpServerOptions); undefined: full speed. */
+  trickle: Trickle | undefined;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,17 @@ export interface GitHttpServerOptions {
   readonly root: string;
   /** False: drop the Git-Protocol header, so the server speaks only protocol v0/v1 (as old servers do). */
   readonly protocolV2?: boolean;
+  /**
+   * Off by default. Sends the bodies of upload-pack answers (the packs of
+   * clones and fetches) `bytes` at a time every `intervalMs`, so a test can
+   * kill a client in the middle of a fetch.
+   */
+  readonly trickle?: Trickle;
+}
+
+export interface Trickle {
+  readonly bytes: number;
+  readonly intervalMs: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -29,6 +42,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 export async function startGitHttpServer(options: GitHttpServerOptions): Promise<GitHttpServer> {
   const children = new Set<ChildProcess>();
   let requests = 0;
+  let trickle = options.trickle;
 
   const server = createServer((req, res) => {
     requests += 1;
@@ -37,7 +51,8 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       return;
     }
     if (options.protocolV2 === false) delete req.headers['git-protocol'];
-    const child = runBackend(options.root, req, res);
+    const slow = req.method === 'POST' && (req.url ?? '').endsWith('/git-upload-pack') ? trickle : undefined;
+    const child = runBackend(options.root, req, res, slow);
     children.add(child);
     child.on('close', () => children.delete(child));
   });
@@ -53,6 +68,12 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     get requests() {
       return requests;
     },
+    get trickle() {
+      return trickle;
+    },
+    set trickle(value) {
+      trickle = value;
+    },
     async close() {
       for (const child of children) child.kill('SIGKILL');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -63,7 +84,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
   };
 }
 
-function runBackend(root: string, req: IncomingMessage, res: ServerResponse): ChildProcess {
+function runBackend(root: string, req: IncomingMessage, res: ServerResponse, trickle?: Trickle): ChildProcess {
   const requestUrl = new URL(req.url ?? '/', 'http://127.0.0.1');
   const header = (name: string): string | undefined => {
     const value = req.headers[name];
@@ -104,11 +125,12 @@ function runBackend(root: string, req: IncomingMessage, res: ServerResponse): Ch
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
+  const body = trickle === undefined ? { write: (chunk: Buffer) => void res.write(chunk), end: () => void res.end() } : trickled(res, trickle);
   let head = Buffer.alloc(0);
   let headersSent = false;
   child.stdout!.on('data', (chunk: Buffer) => {
     if (headersSent) {
-      res.write(chunk);
+      body.write(chunk);
       return;
     }
     head = Buffer.concat([head, chunk]);
@@ -117,16 +139,41 @@ function runBackend(root: string, req: IncomingMessage, res: ServerResponse): Ch
     writeCgiHeaders(res, head.subarray(0, end.index).toString('latin1'));
     headersSent = true;
     const rest = head.subarray(end.index + end.length);
-    if (rest.length > 0) res.write(rest);
+    if (rest.length > 0) body.write(rest);
   });
   child.on('close', () => {
     if (!headersSent && !res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('git http-backend wrote no headers\n');
-    else res.end();
+    else body.end();
   });
   child.on('error', () => {
     if (!res.headersSent) res.writeHead(500).end();
   });
   return child;
+}
+
+/** A response body written `bytes` at a time every `intervalMs`; `end` waits for what is queued. */
+function trickled(res: ServerResponse, { bytes, intervalMs }: Trickle): { write(chunk: Buffer): void; end(): void } {
+  let queued = Buffer.alloc(0);
+  let ending = false;
+  const timer = setInterval(() => {
+    if (res.destroyed) {
+      clearInterval(timer);
+      return;
+    }
+    if (queued.length > 0) {
+      res.write(queued.subarray(0, bytes));
+      queued = queued.subarray(bytes);
+    }
+    if (queued.length === 0 && ending) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, intervalMs);
+  res.on('close', () => clearInterval(timer));
+  return {
+    write: (chunk) => { queued = Buffer.concat([queued, chunk]); },
+    end: () => { ending = true; },
+  };
 }
 
 function findHeaderEnd(buffer: Buffer): { index: number; length: number } | undefined {
