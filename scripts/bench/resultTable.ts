@@ -87,7 +87,7 @@ function warmRows(branches: number, warm: WarmRestartResult): Row[] {
   }
   const indexMs = warm.restart.loggedIndexMs ?? warm.restart.readyMs;
   return [first, [
-    `warm restart, saved state (${warm.savedFiles} files, ${formatMegabytes(warm.savedBytes)}) → /ready 200`,
+    `warm restart, saved state (${warm.savedFiles} ${warm.savedFiles === 1 ? 'file' : 'files'}, ${formatMegabytes(warm.savedBytes)}) → /ready 200`,
     formatCount(branches),
     `index ${formatDuration(indexMs)} in its log; /ready ${formatDuration(warm.restart.readyMs)} after spawn (listening at ${formatDuration(warm.restart.listeningMs)})`,
     `first start: index ${formatDuration(warm.first.loggedIndexMs ?? warm.first.readyMs)}`,
