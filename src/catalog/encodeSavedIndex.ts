@@ -17,6 +17,8 @@ export interface EncodeSavedIndexOptions {
   readonly repository: string;
   readonly gitUrl: string;
   readonly now?: () => Date;
+  /** Branches per chunk (SAVE_CHUNK_BRANCHES); tests use small ones to cross chunk boundaries. */
+  readonly chunkBranches?: number;
   /** Called between chunks; a turn of the event loop by default. */
   readonly pause?: () => Promise<void>;
 }
@@ -31,16 +33,16 @@ export interface EncodedSavedIndex {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promise<EncodedSavedIndex> {
-  const { snapshot, pause = nextTurn, now = () => new Date() } = options;
+  const { snapshot, pause = nextTurn, now = () => new Date(), chunkBranches = SAVE_CHUNK_BRANCHES } = options;
   const structure: Buffer[] = [];
   const structureHash = createHash('sha256');
   const details: Buffer[] = [];
   const detailsHash = createHash('sha256');
   const blobs = new BlobWriter();
   const records = [...snapshot.branches.values()];
-  for (let start = 0; start < records.length; start += SAVE_CHUNK_BRANCHES) {
+  for (let start = 0; start < records.length; start += chunkBranches) {
     if (start > 0) await pause();
-    const saved = saveChunk(records.slice(start, start + SAVE_CHUNK_BRANCHES), snapshot.workers, blobs);
+    const saved = saveChunk(records.slice(start, start + chunkBranches), snapshot.workers, blobs);
     for (const [bytes, part, hash] of [[serialize(saved.chunk), structure, structureHash], [serialize(saved.details), details, detailsHash]] as const) {
       const length = Buffer.alloc(4);
       length.writeUInt32BE(bytes.length);

@@ -26,7 +26,8 @@ export const SAVED_INDEX_MAGIC = Buffer.from('RBEEIDX1');
 export const SAVED_INDEX_FORMAT = 1;
 /** A header is a few hundred bytes; anything far larger is not one. */
 export const MAX_HEADER_BYTES = 64 * 1024;
-export const SAVE_CHUNK_BRANCHES = 256;
+/** Branches per chunk: one chunk is what a save does between two turns of the event loop. */
+export const SAVE_CHUNK_BRANCHES = 128;
 
 export interface SavedIndexHeader {
   readonly format: number;

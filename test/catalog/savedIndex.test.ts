@@ -33,8 +33,9 @@ async function setup(t: TestContext, options: { broken?: readonly string[] } = {
   const repository = repositoryIdentity(fixture.repo);
   const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
   const logger = recordingLogger();
+  // Chunks of 3 branches: the fixture's branches span several, so chunk boundaries are crossed.
   const save = async (snapshot: CatalogSnapshot): Promise<void> => {
-    await saveIndex(file, await encodeSavedIndex({ snapshot, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, now: NOW }));
+    await saveIndex(file, await encodeSavedIndex({ snapshot, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, now: NOW, chunkBranches: 3 }));
   };
   const load = (expected: { serviceVersion?: string; repository?: string; gitUrl?: string } = {}): Promise<LoadedSavedIndex> =>
     loadSavedIndex({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger, ...expected });
