@@ -34,6 +34,10 @@ export interface Config {
   readonly githubRepository: string | undefined;
   /** Seconds between reconcile passes against the remote; 0 = off. */
   readonly pollSeconds: number;
+  /** Every HTTP request to the remote ends within this. */
+  readonly fetchTimeoutMs: number;
+  /** Credentials for a private remote; never logged. */
+  readonly remoteCredentials: { readonly username: string; readonly password: string } | undefined;
   /** Commit statuses go to GitHub when a token and GITHUB_REPOSITORY are set. Never logged. */
   readonly githubToken: string | undefined;
   /** GitHub's REST API; another for GitHub Enterprise. */
@@ -100,6 +104,8 @@ function readConfig(env: Environment): Config {
     webhookSecrets: Object.freeze(readWebhookSecrets(env)),
     githubRepository: readGithubRepository(env),
     pollSeconds: readPollSeconds(env),
+    fetchTimeoutMs: readFetchTimeoutSeconds(env) * 1000,
+    remoteCredentials: readRemoteCredentials(env, repository),
     githubToken: present(env, 'GITHUB_TOKEN'),
     githubApiUrl: readBaseUrl(env, 'GITHUB_API_URL') ?? 'https://api.github.com',
     publicBaseUrl: readBaseUrl(env, 'PUBLIC_BASE_URL'),
@@ -112,6 +118,30 @@ function readConfig(env: Environment): Config {
       api: readPerMinute(env, 'RATE_LIMIT_API', 600),
     }),
   });
+}
+
+function readFetchTimeoutSeconds(env: Environment): number {
+  const raw = present(env, 'CATALOG_FETCH_TIMEOUT_SECONDS');
+  if (raw === undefined) return 30;
+  const seconds = /^\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(seconds >= 1 && seconds <= 3600)) throw new ConfigError('CATALOG_FETCH_TIMEOUT_SECONDS', 'must be an integer from 1 to 3600', raw);
+  return seconds;
+}
+
+function readRemoteCredentials(env: Environment, repository: RepositorySource): { username: string; password: string } | undefined {
+  const token = present(env, 'CATALOG_REPO_TOKEN');
+  const username = present(env, 'CATALOG_REPO_USERNAME');
+  if (token === undefined) {
+    if (username !== undefined) throw new ConfigError('CATALOG_REPO_USERNAME', 'goes with CATALOG_REPO_TOKEN, which is unset');
+    return undefined;
+  }
+  // The token is never echoed in an error: it is a secret.
+  if (repository.kind !== 'remote') throw new ConfigError('CATALOG_REPO_TOKEN', 'is for an http(s):// CATALOG_REPO; a local repository needs no credentials');
+  const url = new URL(repository.url);
+  if (url.username !== '' || url.password !== '') throw new ConfigError('CATALOG_REPO_TOKEN', 'is set, and CATALOG_REPO carries credentials too: keep them in one place (the token, preferably)');
+  if (/[\s:]/.test(token)) throw new ConfigError('CATALOG_REPO_TOKEN', 'must be one token, without spaces or colons');
+  if (username !== undefined && /[\s:]/.test(username)) throw new ConfigError('CATALOG_REPO_USERNAME', 'must not contain spaces or colons', username);
+  return Object.freeze({ username: username ?? 'x-access-token', password: token });
 }
 
 function readTrustProxy(env: Environment): boolean | number | string {

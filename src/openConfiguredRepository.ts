@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createRepositoryFromFolders } from './git/createRepositoryFromFolders.js';
 import { openCatalogRepository } from './git/openCatalogRepository.js';
+import nodeHttp from 'isomorphic-git/http/node';
+import { httpWithCredentials } from './git/httpWithCredentials.js';
 import { httpWithTimeout } from './git/httpWithTimeout.js';
 import type { CatalogRepository } from './git/types.js';
 import { localRepositorySync, remoteMirrorSync, type MirrorSync } from './refresh/mirrorSync.js';
@@ -34,10 +36,16 @@ export async function openConfiguredRepository(config: Config, logger: Logger): 
   } else {
     location = source.kind === 'remote' ? source.url : source.path;
   }
-  const repo = await openCatalogRepository({ source: location, cacheDir: config.cacheDir, logger });
+  // One client for every request to the remote: the timeout, and the token (never in a URL) when one is configured.
+  const credentials = source.kind === 'remote' ? config.remoteCredentials : undefined;
+  const http = httpWithTimeout({
+    timeoutMs: config.fetchTimeoutMs,
+    ...(credentials === undefined ? {} : { http: httpWithCredentials(nodeHttp, { remoteUrl: location, credentials }) }),
+  });
+  const repo = await openCatalogRepository({ source: location, cacheDir: config.cacheDir, logger, http, fetchTimeoutMs: config.fetchTimeoutMs });
   // The configured URL, credentials included, is only ever handed to isomorphic-git.
   const sync = source.kind === 'remote'
-    ? remoteMirrorSync({ repo, url: source.url, http: httpWithTimeout(), logger })
+    ? remoteMirrorSync({ repo, url: source.url, http, logger })
     : localRepositorySync(repo);
   // A mirror is cloned by its URL (repo.url never holds credentials); a local repository by its path.
   return { repo, gitUrl: config.gitUrl ?? repo.url ?? repo.gitdir, sync };

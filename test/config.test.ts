@@ -164,3 +164,25 @@ test('TRUST_PROXY, CORS_ORIGINS and the rate limits', () => {
     assert.equal(configErrorOf({ [name]: value }).data.variable, name, `${name}=${value}`);
   }
 });
+
+test('a private remote\'s token: only with an http(s) CATALOG_REPO without credentials of its own, never echoed', () => {
+  const remote = { CATALOG_REPO: 'https://git.example.org/rbee/catalog.git' };
+  assert.equal(loadConfig(remote).remoteCredentials, undefined);
+  assert.deepEqual(loadConfig({ ...remote, CATALOG_REPO_TOKEN: 'ghp_abc' }).remoteCredentials, { username: 'x-access-token', password: 'ghp_abc' });
+  assert.deepEqual(loadConfig({ ...remote, CATALOG_REPO_TOKEN: 'glpat_x', CATALOG_REPO_USERNAME: 'oauth2' }).remoteCredentials, { username: 'oauth2', password: 'glpat_x' });
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ CATALOG_REPO_TOKEN: 'ghp_secret_value' }, 'CATALOG_REPO_TOKEN'],
+    [{ CATALOG_REPO: '/srv/catalog.git', CATALOG_REPO_TOKEN: 'ghp_secret_value' }, 'CATALOG_REPO_TOKEN'],
+    [{ CATALOG_REPO: 'https://bot:pw@git.example.org/c.git', CATALOG_REPO_TOKEN: 'ghp_secret_value' }, 'CATALOG_REPO_TOKEN'],
+    [{ ...remote, CATALOG_REPO_TOKEN: 'ghp secret_value' }, 'CATALOG_REPO_TOKEN'],
+    [{ ...remote, CATALOG_REPO_USERNAME: 'oauth2' }, 'CATALOG_REPO_USERNAME'],
+  ];
+  for (const [env, variable] of cases) {
+    const error = configErrorOf(env);
+    assert.equal(error.data.variable, variable);
+    assert.ok(!error.message.includes('secret_value'), 'the token is never echoed');
+  }
+  assert.equal(loadConfig({ CATALOG_FETCH_TIMEOUT_SECONDS: '5' }).fetchTimeoutMs, 5000);
+  assert.equal(loadConfig({}).fetchTimeoutMs, 30_000);
+  assert.equal(configErrorOf({ CATALOG_FETCH_TIMEOUT_SECONDS: '0' }).data.variable, 'CATALOG_FETCH_TIMEOUT_SECONDS');
+});

@@ -30,6 +30,8 @@ export interface GitHttpServerOptions {
    * kill a client in the middle of a fetch.
    */
   readonly trickle?: Trickle;
+  /** Off by default. Answers 401 with a Basic challenge, as a private GitHub repository does, unless the request carries these credentials. */
+  readonly basicAuth?: { readonly username: string; readonly password: string };
 }
 
 export interface Trickle {
@@ -48,6 +50,10 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     requests += 1;
     if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
       res.writeHead(403).end();
+      return;
+    }
+    if (options.basicAuth !== undefined && req.headers.authorization !== basicAuthorization(options.basicAuth)) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="test git server"' }).end();
       return;
     }
     if (options.protocolV2 === false) delete req.headers['git-protocol'];
@@ -206,4 +212,8 @@ function writeCgiHeaders(res: ServerResponse, text: string): void {
   res.statusCode = status;
   if (message !== undefined) res.statusMessage = message;
   res.flushHeaders();
+}
+
+function basicAuthorization(credentials: { readonly username: string; readonly password: string }): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 }
