@@ -7,11 +7,11 @@
 import { availableParallelism } from 'node:os';
 import { openPackObjectReader, type ObjectReader } from '../git/packObjectReader.js';
 import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
-import type { BranchRef, CatalogRepository, RepositoryRefs } from '../git/types.js';
+import type { BranchFiles, BranchRef, CatalogRepository, RepositoryRefs } from '../git/types.js';
 import { assembleSnapshot, servedWorkerFor } from './assembleSnapshot.js';
 import { createBranchIndexerPool, type BranchIndexerPool } from './branchIndexerPool.js';
 import type { BranchRecord } from './branchRecord.js';
-import { indexBranch } from './indexBranch.js';
+import { indexBranch, indexBranchFiles } from './indexBranch.js';
 import { keepLastGood } from './keepLastGood.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
 
@@ -52,8 +52,10 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Cata
 
   let records: BranchRecord[];
   try {
+    // A thread that cannot start or dies costs speed, not the index: the branch is indexed here instead.
+    const indexFiles = indexers === undefined ? undefined : (ref: BranchRef, files: BranchFiles) => indexers.index(ref, files).catch(() => indexBranchFiles(ref, files));
     records = await mapLimited(sorted, BRANCHES_IN_FLIGHT, async (ref) => reused(ref)
-      ?? keepLastGood(await indexBranch(repo, ref, { objects, indexFiles: indexers?.index }), previous?.branches.get(ref.name)));
+      ?? keepLastGood(await indexBranch(repo, ref, { objects, indexFiles }), previous?.branches.get(ref.name)));
   } finally {
     await indexers?.close();
   }
