@@ -5,6 +5,7 @@
 // keeps the saved index following every swap from then on.
 
 import type { GitLogger } from '../git/gitLogger.js';
+import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
 import type { CatalogRepository } from '../git/types.js';
 import { buildSnapshot } from './buildSnapshot.js';
 import { IndexSaver } from './indexSaver.js';
@@ -39,7 +40,8 @@ export interface FirstIndex {
    * Reads, verifies and decodes the saved records' parsed fields in the
    * background; a no-op without a saved index. Resolves with a snapshot
    * indexed from git when they turned out damaged (swap it in), else with
-   * undefined. Never rejects.
+   * undefined. Never rejects. Call it: until it has run, the saved index's
+   * file stays open (its details part is read through it).
    */
   decodeDetails(): Promise<CatalogSnapshot | undefined>;
 }
@@ -49,10 +51,15 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
   const repository = repositoryIdentity(repo);
   const file = savedIndexPath({ dir: options.savedIndexDir, repository, gitUrl });
   const started = performance.now();
-  const saved = await loadSavedIndex({ file, serviceVersion, repository, gitUrl, logger });
+  // The refs are read while the saved index loads: both are mostly waiting on the disk.
+  const refsRead = readRepositoryRefs(repo);
+  const saved = await loadSavedIndex({ file, serviceVersion, repository, gitUrl, logger }).catch(async (error: unknown) => {
+    await refsRead.catch(() => undefined);
+    throw error;
+  });
   const savedIndexMs = saved.kind === 'loaded' ? performance.now() - started : undefined;
   const previous = saved.kind === 'loaded' ? saved.snapshot : undefined;
-  const snapshot = await buildSnapshot({ repo, gitUrl, previous });
+  const snapshot = await buildSnapshot({ repo, gitUrl, previous, refs: await refsRead });
 
   let reusedBranches = 0;
   for (const [name, record] of snapshot.branches) if (record === previous?.branches.get(name)) reusedBranches += 1;
