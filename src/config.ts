@@ -8,6 +8,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './configError.js';
 import type { ConfigFile } from './configFile.js';
+import { BRANCH_PATTERN, type BranchSelection } from './git/branchSelection.js';
+import { isValidBranchName } from './git/isValidBranchName.js';
 import { redactUrl } from './git/redactUrl.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -34,6 +36,8 @@ export interface Config {
   readonly githubRepository: string | undefined;
   /** Seconds between reconcile passes against the remote; 0 = off. */
   readonly pollSeconds: number;
+  /** Which branches are the catalog's: the default branch and worker branch globs. */
+  readonly branches: BranchSelection;
   /** Every HTTP request to the remote ends within this. */
   readonly fetchTimeoutMs: number;
   /** Credentials for a private remote; never logged. */
@@ -104,6 +108,7 @@ function readConfig(env: Environment): Config {
     webhookSecrets: Object.freeze(readWebhookSecrets(env)),
     githubRepository: readGithubRepository(env),
     pollSeconds: readPollSeconds(env),
+    branches: readBranchSelection(env),
     fetchTimeoutMs: readFetchTimeoutSeconds(env) * 1000,
     remoteCredentials: readRemoteCredentials(env, repository),
     githubToken: present(env, 'GITHUB_TOKEN'),
@@ -118,6 +123,20 @@ function readConfig(env: Environment): Config {
       api: readPerMinute(env, 'RATE_LIMIT_API', 600),
     }),
   });
+}
+
+function readBranchSelection(env: Environment): BranchSelection {
+  const defaultBranch = present(env, 'CATALOG_DEFAULT_BRANCH');
+  if (defaultBranch !== undefined && !isValidBranchName(defaultBranch)) throw new ConfigError('CATALOG_DEFAULT_BRANCH', 'must be a branch name', defaultBranch);
+  const patterns = (name: string): string[] => {
+    const raw = present(env, name);
+    const list = raw === undefined ? [] : raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    for (const pattern of list) {
+      if (!BRANCH_PATTERN.test(pattern)) throw new ConfigError(name, 'must be comma-separated branch name patterns (letters, digits, . + _ / - and the wildcards * and ?)', pattern);
+    }
+    return list;
+  };
+  return Object.freeze({ defaultBranch, include: Object.freeze(patterns('CATALOG_BRANCH_INCLUDE')), exclude: Object.freeze(patterns('CATALOG_BRANCH_EXCLUDE')) });
 }
 
 function readFetchTimeoutSeconds(env: Environment): number {

@@ -42,7 +42,7 @@ export async function openConfiguredRepository(config: Config, logger: Logger): 
     timeoutMs: config.fetchTimeoutMs,
     ...(credentials === undefined ? {} : { http: httpWithCredentials(nodeHttp, { remoteUrl: location, credentials }) }),
   });
-  const repo = await openCatalogRepository({ source: location, cacheDir: config.cacheDir, logger, http, fetchTimeoutMs: config.fetchTimeoutMs });
+  const repo = await openCatalogRepository({ source: location, cacheDir: config.cacheDir, logger, http, fetchTimeoutMs: config.fetchTimeoutMs, selection: config.branches });
   // The configured URL, credentials included, is only ever handed to isomorphic-git.
   const sync = source.kind === 'remote'
     ? remoteMirrorSync({ repo, url: source.url, http, logger })

@@ -186,3 +186,12 @@ test('a private remote\'s token: only with an http(s) CATALOG_REPO without crede
   assert.equal(loadConfig({}).fetchTimeoutMs, 30_000);
   assert.equal(configErrorOf({ CATALOG_FETCH_TIMEOUT_SECONDS: '0' }).data.variable, 'CATALOG_FETCH_TIMEOUT_SECONDS');
 });
+
+test('CATALOG_DEFAULT_BRANCH and the branch include/exclude patterns', () => {
+  assert.deepEqual(loadConfig({}).branches, { defaultBranch: undefined, include: [], exclude: [] });
+  const config = loadConfig({ CATALOG_DEFAULT_BRANCH: 'main', CATALOG_BRANCH_INCLUDE: 'llm-*, sd-*', CATALOG_BRANCH_EXCLUDE: '*-wip' });
+  assert.deepEqual(config.branches, { defaultBranch: 'main', include: ['llm-*', 'sd-*'], exclude: ['*-wip'] });
+  for (const [name, value] of [['CATALOG_DEFAULT_BRANCH', '../etc'], ['CATALOG_DEFAULT_BRANCH', 'a b'], ['CATALOG_BRANCH_INCLUDE', 'llm-[a-z]*'], ['CATALOG_BRANCH_EXCLUDE', 'x;y']] as const) {
+    assert.equal(configErrorOf({ [name]: value }).data.variable, name, `${name}=${value}`);
+  }
+});

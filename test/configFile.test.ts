@@ -50,6 +50,9 @@ test('the example file, every example uncommented, is a valid configuration', ()
   assert.equal(config.trustProxy, '10.0.0.0/8,127.0.0.1');
   assert.equal(config.corsOrigins, '*');
   assert.deepEqual(config.rateLimits, { workers: 60, worker: 120, pkgbuild: 30, api: 600 });
+  assert.deepEqual(config.branches, { defaultBranch: 'master', include: ['llm-worker-*', 'sd-worker-*'], exclude: ['*-wip', 'renovate/*'] }, 'TOML lists become the pattern lists');
+  assert.equal(config.fetchTimeoutMs, 30_000);
+  assert.deepEqual(config.remoteCredentials, { username: 'x-access-token', password: 'github_pat_…' });
   assert.deepEqual(load(readFileSync(EXAMPLE, 'utf8')), loadConfig({ HOME: '/home/rbee' }), 'as shipped, every line is a comment: the defaults');
 });
 

@@ -4,6 +4,7 @@
 // so a refresh costs what changed, not what the catalog holds. The result is
 // the same snapshot buildSnapshot would make from the same refs (tested).
 
+import { isSelectedBranch } from '../git/branchSelection.js';
 import type { CatalogRepository } from '../git/types.js';
 import { assembleSnapshot, servedWorkerFor, sortedByKey } from './assembleSnapshot.js';
 import { indexBranch } from './indexBranch.js';
@@ -26,7 +27,9 @@ export async function patchSnapshot(options: PatchSnapshotOptions): Promise<Cata
   const workers = new Map(previous.workers);
   let added = false;
 
-  for (const [name, oid] of tips) {
+  for (const [name, tip] of tips) {
+    // A branch the selection leaves out is, to the catalog, not there (readRepositoryRefs leaves it out too).
+    const oid = name === defaultBranch?.name || isSelectedBranch(repo.selection, name) ? tip : undefined;
     if (name === defaultBranch?.name) {
       // A deleted default branch needs HEAD's new target: that is a full refresh, not a patch.
       if (oid === undefined) throw new Error(`patchSnapshot: the default branch ${name} is gone; rebuild the snapshot`);

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import type { HttpClient } from 'isomorphic-git';
 import { checkMirror } from './checkMirror.js';
+import type { BranchSelection } from './branchSelection.js';
 import { cloneMirror } from './cloneMirror.js';
 import { MirrorCloneError, MirrorFetchError, NotARepositoryError, UnsupportedSourceError } from './errors.js';
 import { FETCH_IN_PROGRESS_FILE, fetchMirror, recoverInterruptedFetch } from './fetchMirror.js';
@@ -38,6 +39,8 @@ export interface OpenCatalogRepositoryOptions {
   readonly logger?: GitLogger;
   /** The isomorphic-git cache to keep using (pass the previous repository's on a refresh). */
   readonly cache?: object;
+  /** Which branches are the catalog's; absent: every branch. */
+  readonly selection?: BranchSelection;
 }
 
 const MIRROR_PREFIX = 'refs/remotes/origin/';
@@ -48,6 +51,11 @@ const OTHER_TRANSPORT = /^(?:[a-z][a-z0-9+.-]*:\/\/|[^/\\\s]+@[^/\\\s:]+:)/i;
 export async function openCatalogRepository(options: OpenCatalogRepositoryOptions): Promise<CatalogRepository> {
   const fs = options.fs ?? defaultGitFs;
   const cache = options.cache ?? {};
+  const repo = await openSource(options, fs, cache);
+  return options.selection === undefined ? repo : { ...repo, selection: options.selection };
+}
+
+async function openSource(options: OpenCatalogRepositoryOptions, fs: GitFs, cache: object): Promise<CatalogRepository> {
   if (isRemoteUrl(options.source)) {
     return openMirror({
       url: options.source,

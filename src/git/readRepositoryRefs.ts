@@ -1,7 +1,10 @@
 // readRepositoryRefs: every branch of a catalog repository with its tip oid,
-// and the default branch, from one read of the refs (see readRawRefs).
+// and the default branch, from one read of the refs (see readRawRefs). The
+// repository's branch selection applies here, so every index and refresh
+// sees the same branches: the default branch and the selected worker branches.
 
 import path from 'node:path';
+import { isSelectedBranch } from './branchSelection.js';
 import { typedFs } from './gitFs.js';
 import { readRawRefs } from './readRawRefs.js';
 import type { BranchRef, CatalogRepository, RepositoryRefs } from './types.js';
@@ -29,7 +32,11 @@ export async function readRepositoryRefs(repo: CatalogRepository): Promise<Repos
     const name = head.slice(SYMBOLIC.length + prefix.length);
     if (branches.some((branch) => branch.name === name)) defaultBranch = name;
   }
-  return { defaultBranch, branches };
+  const { selection } = repo;
+  if (selection === undefined) return { defaultBranch, branches };
+  // A configured default branch wins over HEAD, when it exists; else there is none (main/master are not guessed past it).
+  const chosen = selection.defaultBranch === undefined ? defaultBranch : branches.some((branch) => branch.name === selection.defaultBranch) ? selection.defaultBranch : undefined;
+  return { defaultBranch: chosen, branches: branches.filter((branch) => branch.name === chosen || isSelectedBranch(selection, branch.name)) };
 }
 
 /** Follows symbolic refs inside the prefix; undefined when the chain leaves it or dangles. */

@@ -3,6 +3,7 @@
 // isomorphic-git.
 
 import type { PromiseFsClient } from 'isomorphic-git';
+import type { BranchSelection } from './branchSelection.js';
 
 /** Where a catalog repository lives and how to read it. */
 export interface CatalogRepository {
@@ -17,6 +18,8 @@ export interface CatalogRepository {
   readonly refPrefix: 'refs/heads/' | 'refs/remotes/origin/';
   /** The remote URL a mirror follows; undefined for a local repository. */
   readonly url?: string;
+  /** Which branches are the catalog's (readRepositoryRefs applies it); absent: every branch. */
+  readonly selection?: BranchSelection;
 }
 
 export interface BranchRef {
