@@ -18,13 +18,12 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { createRepositoryFromFolders } from '../src/git/createRepositoryFromFolders.js';
 import { postDelivery, pushPayload, REPOSITORY, SECRET } from './github/webhookClient.js';
-import { CATALOG_FIXTURES } from './helpers/catalogApp.js';
-import { startGitHttpServer, type GitHttpServer } from './helpers/gitHttpServer.js';
+import type { GitHttpServer } from './helpers/gitHttpServer.js';
 import { git } from './helpers/nativeGit.js';
 import { startServer, type ServerProcess } from './helpers/serverProcess.js';
 import { makeTempDir } from './helpers/tempDir.js';
+import { servedFixtureCatalog } from './helpers/servedCatalog.js';
 
 const BRANCH = 'llm-worker-rbee-rocm';
 const TRICKLE = { bytes: 64, intervalMs: 15 };
@@ -38,11 +37,7 @@ interface Catalog {
 
 async function catalog(t: TestContext): Promise<Catalog> {
   const root = await makeTempDir(t, 'rbee-graceful');
-  const served = path.join(root, 'served');
-  await createRepositoryFromFolders({ sourceDir: CATALOG_FIXTURES, gitdir: path.join(served, 'catalog.git'), defaultBranch: 'master' });
-  const gitServer = await startGitHttpServer({ root: served });
-  t.after(() => gitServer.close());
-  const url = gitServer.urlFor('catalog.git');
+  const { gitServer, url } = await servedFixtureCatalog(t, { root });
   const work = path.join(root, 'work');
   await git(['clone', '--quiet', '-b', BRANCH, url, work]);
   let pushes = 0;

@@ -3,13 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createRepositoryFromFolders } from '../src/git/createRepositoryFromFolders.js';
 import { pushPayload, sign } from './github/webhookClient.js';
-import { CATALOG_FIXTURES } from './helpers/catalogApp.js';
-import { startGitHttpServer } from './helpers/gitHttpServer.js';
 import { git } from './helpers/nativeGit.js';
 import { startServer } from './helpers/serverProcess.js';
 import { makeTempDir } from './helpers/tempDir.js';
+import { servedFixtureCatalog } from './helpers/servedCatalog.js';
 
 const WEBHOOK_SECRET = 'webhook-secret-never-logged-0123';
 const GITHUB_TOKEN = 'ghp_tokenNeverLogged0123456789abcdef';
@@ -22,10 +20,7 @@ interface LogLine {
 
 test('at trace level, through a push and a webhook, the logs carry route, status, delivery, branch and oid, and no secret', async (t) => {
   const root = await makeTempDir(t, 'rbee-logs');
-  await createRepositoryFromFolders({ sourceDir: CATALOG_FIXTURES, gitdir: path.join(root, 'served', 'catalog.git'), defaultBranch: 'master' });
-  const gitServer = await startGitHttpServer({ root: path.join(root, 'served') });
-  t.after(() => gitServer.close());
-  const url = gitServer.urlFor('catalog.git');
+  const { url } = await servedFixtureCatalog(t, { root });
   const withCredentials = url.replace('http://', `http://bot:${URL_PASSWORD}@`);
   const server = await startServer(t, {
     CATALOG_REPO: withCredentials,

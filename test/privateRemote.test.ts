@@ -4,11 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../scripts/lib/serviceProcess.js';
-import { createRepositoryFromFolders } from '../src/git/createRepositoryFromFolders.js';
-import { CATALOG_FIXTURES, catalogWorkerIds } from './helpers/catalogApp.js';
-import { startGitHttpServer } from './helpers/gitHttpServer.js';
+import { catalogWorkerIds } from './helpers/catalogApp.js';
 import { runServer, startServer } from './helpers/serverProcess.js';
 import { makeTempDir } from './helpers/tempDir.js';
+import { servedFixtureCatalog } from './helpers/servedCatalog.js';
 
 const TOKEN = 'ghp_privateRemoteToken0123456789';
 
@@ -22,10 +21,7 @@ function allText(dir: string): string {
 
 test('a private remote is mirrored with CATALOG_REPO_TOKEN; the token reaches neither the disk nor the log, and without it start-up fails', async (t) => {
   const root = await makeTempDir(t, 'rbee-private');
-  await createRepositoryFromFolders({ sourceDir: CATALOG_FIXTURES, gitdir: path.join(root, 'served', 'catalog.git'), defaultBranch: 'master' });
-  const gitServer = await startGitHttpServer({ root: path.join(root, 'served'), basicAuth: { username: 'x-access-token', password: TOKEN } });
-  t.after(() => gitServer.close());
-  const url = gitServer.urlFor('catalog.git');
+  const { url } = await servedFixtureCatalog(t, { root, server: { basicAuth: { username: 'x-access-token', password: TOKEN } } });
 
   const denied = runServer({ CATALOG_REPO: url, CATALOG_CACHE_DIR: path.join(root, 'denied-cache'), HOST: '127.0.0.1', PORT: String(await freePort()) });
   assert.equal((await once(denied.child, 'exit'))[0], 1, 'no token: the clone is refused and the service does not start');

@@ -4,12 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { createRepositoryFromFolders } from '../src/git/createRepositoryFromFolders.js';
-import { CATALOG_FIXTURES, catalogWorkerIds } from './helpers/catalogApp.js';
+import { catalogWorkerIds } from './helpers/catalogApp.js';
 import { fixtureFile } from './helpers/fixtureFiles.js';
-import { startGitHttpServer } from './helpers/gitHttpServer.js';
 import { git } from './helpers/nativeGit.js';
 import { runServer, startServer } from './helpers/serverProcess.js';
+import { servedFixtureCatalog } from './helpers/servedCatalog.js';
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'rbee-server-test-'));
@@ -29,11 +28,7 @@ test('with no configuration the service serves the built-in catalog', async (t) 
 
 test('CATALOG_REPO=http://… mirrors a repository served by real git, and a later start fetches what was pushed', async (t) => {
   const root = tempDir(t);
-  const served = path.join(root, 'served');
-  await createRepositoryFromFolders({ sourceDir: CATALOG_FIXTURES, gitdir: path.join(served, 'catalog.git'), defaultBranch: 'master' });
-  const gitServer = await startGitHttpServer({ root: served });
-  t.after(() => gitServer.close());
-  const url = gitServer.urlFor('catalog.git');
+  const { url } = await servedFixtureCatalog(t, { root });
   const env = { CATALOG_REPO: url, CATALOG_CACHE_DIR: path.join(root, 'cache') };
 
   const first = await startServer(t, env);

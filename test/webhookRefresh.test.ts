@@ -13,15 +13,13 @@ import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { createRepositoryFromFolders } from '../src/git/createRepositoryFromFolders.js';
 import { postDelivery, pushPayload, REPOSITORY, SECRET, sign } from './github/webhookClient.js';
-import { CATALOG_FIXTURES } from './helpers/catalogApp.js';
 import { fixtureVersion } from './helpers/fixtureFiles.js';
 import { startFakeGithub } from './helpers/fakeGithub.js';
-import { startGitHttpServer } from './helpers/gitHttpServer.js';
 import { git } from './helpers/nativeGit.js';
 import { startServer, type ServerProcess } from './helpers/serverProcess.js';
 import { makeTempDir } from './helpers/tempDir.js';
+import { servedFixtureCatalog } from './helpers/servedCatalog.js';
 
 interface V1Worker {
   readonly commit: { readonly oid: string };
@@ -38,11 +36,7 @@ interface Catalog {
 
 async function startCatalog(t: TestContext, extraEnv: Record<string, string> = {}): Promise<Catalog> {
   const root = await makeTempDir(t, 'rbee-webhook-e2e');
-  const served = path.join(root, 'served');
-  await createRepositoryFromFolders({ sourceDir: CATALOG_FIXTURES, gitdir: path.join(served, 'catalog.git'), defaultBranch: 'master' });
-  const gitServer = await startGitHttpServer({ root: served });
-  t.after(() => gitServer.close());
-  const url = gitServer.urlFor('catalog.git');
+  const { url } = await servedFixtureCatalog(t, { root });
   const service = await startServer(t, {
     CATALOG_REPO: url,
     CATALOG_CACHE_DIR: path.join(root, 'cache'),

@@ -4,15 +4,15 @@ import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
-import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import { silentGitLogger } from '../../src/git/gitLogger.js';
 import { httpWithTimeout } from '../../src/git/httpWithTimeout.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import { remoteMirrorSync } from '../../src/refresh/mirrorSync.js';
 import { RefreshEngine } from '../../src/refresh/refreshEngine.js';
 import type { RefreshObserver } from '../../src/refresh/refreshObserver.js';
-import { CATALOG_FIXTURES, catalogWorkerIds } from '../helpers/catalogApp.js';
-import { startGitHttpServer, type GitHttpServer } from '../helpers/gitHttpServer.js';
+import { catalogWorkerIds } from '../helpers/catalogApp.js';
+import type { GitHttpServer } from '../helpers/gitHttpServer.js';
+import { servedFixtureCatalog } from '../helpers/servedCatalog.js';
 import { git } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -26,10 +26,7 @@ interface Setup {
 
 async function setup(t: TestContext, options: { observer?: RefreshObserver } = {}): Promise<Setup> {
   const root = await makeTempDir(t, 'rbee-refresh');
-  await createRepositoryFromFolders({ sourceDir: CATALOG_FIXTURES, gitdir: path.join(root, 'served', 'catalog.git') });
-  const server = await startGitHttpServer({ root: path.join(root, 'served') });
-  t.after(() => server.close());
-  const url = server.urlFor('catalog.git');
+  const { gitServer: server, url } = await servedFixtureCatalog(t, { root });
   const repo = await openCatalogRepository({ source: url, cacheDir: path.join(root, 'cache') });
   const store = new CatalogStore();
   store.swap(await buildSnapshot({ repo, gitUrl: url }));
