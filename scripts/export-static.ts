@@ -20,8 +20,9 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { buildApp } from '../src/app.js';
 import { gitWorkerHistory } from '../src/catalog/gitWorkerHistory.js';
-import { loadConfig, type Config } from '../src/config.js';
+import type { Config } from '../src/config.js';
 import { ConfigError } from '../src/configError.js';
+import { CATALOG_SOURCE_FLAGS, configFromSourceFlags } from './lib/catalogSourceFlags.js';
 import { ExportError, exportStatic } from './lib/exportStatic.js';
 import { exportStore } from './lib/exportStore.js';
 import { indexConfiguredCatalog } from './lib/indexConfiguredCatalog.js';
@@ -39,10 +40,8 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       options: {
         out: { type: 'string' },
-        repo: { type: 'string' },
         'base-url': { type: 'string' },
-        'git-url': { type: 'string' },
-        'cache-dir': { type: 'string' },
+        ...CATALOG_SOURCE_FLAGS,
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -57,15 +56,10 @@ async function main(argv: string[]): Promise<number> {
   const outDir = path.resolve(values.out);
   let config: Config;
   try {
-    // The service's own configuration rules, fed from the flags (and the cache location and max-age from the environment).
-    config = loadConfig({
-      CATALOG_REPO: values.repo,
-      CATALOG_GIT_URL: values['git-url'] ?? process.env.CATALOG_GIT_URL,
-      CATALOG_CACHE_DIR: values['cache-dir'] ?? process.env.CATALOG_CACHE_DIR,
+    // The answers' max-age is the service's, from the environment; the publishing URL is this script's own.
+    config = configFromSourceFlags(values, process.env, {
       CATALOG_CACHE_MAX_AGE_SECONDS: process.env.CATALOG_CACHE_MAX_AGE_SECONDS,
       PUBLIC_BASE_URL: values['base-url'],
-      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
-      HOME: process.env.HOME,
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -16,8 +16,9 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { catalogJson } from '../src/catalog/catalogJson.js';
-import { loadConfig, type Config } from '../src/config.js';
+import type { Config } from '../src/config.js';
 import { ConfigError } from '../src/configError.js';
+import { CATALOG_SOURCE_FLAGS, configFromSourceFlags } from './lib/catalogSourceFlags.js';
 import { indexConfiguredCatalog } from './lib/indexConfiguredCatalog.js';
 
 const USAGE = 'usage: npm run generate-catalog -- [--repo PATH_OR_URL] [--out FILE] [--git-url URL] [--cache-dir DIR]';
@@ -28,10 +29,8 @@ async function main(argv: string[]): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        repo: { type: 'string' },
         out: { type: 'string' },
-        'git-url': { type: 'string' },
-        'cache-dir': { type: 'string' },
+        ...CATALOG_SOURCE_FLAGS,
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -45,14 +44,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let config: Config;
   try {
-    // The service's own configuration rules, fed from the flags (and the cache location from the environment).
-    config = loadConfig({
-      CATALOG_REPO: values.repo,
-      CATALOG_GIT_URL: values['git-url'] ?? process.env.CATALOG_GIT_URL,
-      CATALOG_CACHE_DIR: values['cache-dir'] ?? process.env.CATALOG_CACHE_DIR,
-      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
-      HOME: process.env.HOME,
-    });
+    config = configFromSourceFlags(values, process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`generate-catalog: ${error.message}\n${USAGE}\n`);
