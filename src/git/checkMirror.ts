@@ -16,6 +16,7 @@ import { readCommit } from 'isomorphic-git';
 import { isNotFound, typedFs, type TypedFs } from './gitFs.js';
 import type { GitFs } from './gitFs.js';
 import { openPackObjectReader, type ObjectReader } from './packObjectReader.js';
+import { readRawRefs } from './readRawRefs.js';
 
 export type MirrorDamageCode = 'PACK_INDEX_INVALID' | 'PACK_MISSING' | 'PACK_INVALID' | 'REF_INVALID' | 'TIP_UNREADABLE';
 
@@ -34,7 +35,6 @@ export interface CheckMirrorOptions {
 }
 
 const ORIGIN = 'refs/remotes/origin/';
-const OID = /^[0-9a-f]{40}$/;
 const IDX_MAGIC = 0xff744f63;
 const FANOUT_BYTES = 256 * 4;
 const TRAILER_BYTES = 20;
@@ -141,60 +141,28 @@ function packProblemFor(pack: Buffer, idx: Buffer): string | undefined {
 }
 
 /**
- * The refs under `prefix`: packed-refs, then every loose file (which wins),
- * read once. A loose file that holds neither an oid nor `ref: …` — a ref
- * caught half-written — is damage: readRawRefs skips such a file, which
- * would make a branch silently vanish from the catalog.
+ * The refs under `prefix`, read as every other reader reads them
+ * (readRawRefs), except that an entry it skips — a ref caught half-written —
+ * is damage here: skipped, it would make a branch silently vanish from the catalog.
  */
-async function readRefsStrictly(fs: TypedFs, gitdir: string, prefix: string): Promise<Map<string, string> | MirrorDamage> {
-  const refs = new Map<string, string>();
-  const packed = await fs.readTextIfExists(path.join(gitdir, 'packed-refs'));
-  for (const line of packed?.split('\n') ?? []) {
-    if (line === '' || line.startsWith('#') || line.startsWith('^')) continue;
-    const name = line.slice(41).trimEnd();
-    if (line[40] !== ' ' || !OID.test(line.slice(0, 40))) return { code: 'REF_INVALID', where: 'packed-refs', detail: `unreadable line ${JSON.stringify(line.slice(0, 60))}` };
-    if (name.startsWith(prefix)) refs.set(name, line.slice(0, 40));
-  }
-  const damage = await readLooseRefs(fs, gitdir, prefix, refs);
-  return damage ?? refs;
-}
-
-async function readLooseRefs(fs: TypedFs, gitdir: string, folder: string, refs: Map<string, string>): Promise<MirrorDamage | undefined> {
-  let names: string[];
-  try {
-    names = await fs.readdir(path.join(gitdir, folder));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-  // A few dozen reads in flight: thousands at once exhaust file descriptors.
-  let next = 0;
+async function readRefsStrictly(fs: GitFs, gitdir: string, prefix: string): Promise<Map<string, string> | MirrorDamage> {
   let damage: MirrorDamage | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < names.length && damage === undefined) {
-      const name = names[next]!;
-      next += 1;
-      const ref = `${folder}${name}`;
-      if (name.endsWith('.lock')) continue;
-      let value: string;
-      try {
-        value = (await fs.readText(path.join(gitdir, ref))).trim();
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== 'EISDIR') throw error;
-        damage ??= await readLooseRefs(fs, gitdir, `${ref}/`, refs);
-        continue;
-      }
-      if (OID.test(value) || value.startsWith('ref: ')) refs.set(ref, value);
-      else damage ??= { code: 'REF_INVALID', where: ref, detail: `holds ${JSON.stringify(value.slice(0, 60))}, not an object id` };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(32, names.length) }, worker));
-  return damage;
+  const refs = await readRawRefs({
+    fs,
+    gitdir,
+    prefix,
+    onUnreadable: (where, content) => {
+      damage ??= where === 'packed-refs'
+        ? { code: 'REF_INVALID', where, detail: `unreadable line ${JSON.stringify(content.slice(0, 60))}` }
+        : { code: 'REF_INVALID', where, detail: `holds ${JSON.stringify(content.slice(0, 60))}, not an object id` };
+    },
+  });
+  return damage ?? refs;
 }
 
 async function checkTips(options: CheckMirrorOptions, packs: PackObjects): Promise<MirrorDamage | undefined> {
   const { gitdir, cache } = options;
-  const refs = await readRefsStrictly(typedFs(options.fs), gitdir, ORIGIN);
+  const refs = await readRefsStrictly(options.fs, gitdir, ORIGIN);
   if (!(refs instanceof Map)) return refs;
   let reader: ObjectReader | undefined;
   for (const [ref, value] of refs) {

@@ -13,6 +13,12 @@ export interface ReadRawRefsOptions {
   readonly gitdir: string;
   /** E.g. `refs/heads/`; must end with `/`. */
   readonly prefix: string;
+  /**
+   * Told of every entry skipped because it holds neither an oid nor `ref: …`
+   * (a packed-refs line, or a loose file caught half-written): where it is,
+   * relative to the gitdir, and what it holds. checkMirror counts these as damage.
+   */
+  readonly onUnreadable?: (where: string, content: string) => void;
 }
 
 const OID = /^[0-9a-f]{40}$/;
@@ -22,14 +28,17 @@ const CONCURRENT_READS = 32;
 
 export async function readRawRefs(options: ReadRawRefsOptions): Promise<Map<string, string>> {
   const fs = typedFs(options.fs);
-  const refs = await readPackedRefs(fs, options.gitdir, options.prefix);
+  const unreadable = options.onUnreadable ?? (() => undefined);
+  const refs = await readPackedRefs(fs, options.gitdir, options.prefix, unreadable);
   // Loose refs are newer than packed ones: git writes a loose file on update and
   // only folds them into packed-refs on `pack-refs`, so loose ones win.
-  await readLooseRefs(fs, options.gitdir, options.prefix, refs);
+  await readLooseRefs(fs, options.gitdir, options.prefix, refs, unreadable);
   return refs;
 }
 
-async function readPackedRefs(fs: TypedFs, gitdir: string, prefix: string): Promise<Map<string, string>> {
+type Unreadable = (where: string, content: string) => void;
+
+async function readPackedRefs(fs: TypedFs, gitdir: string, prefix: string, unreadable: Unreadable): Promise<Map<string, string>> {
   const refs = new Map<string, string>();
   const text = await fs.readTextIfExists(path.join(gitdir, 'packed-refs'));
   if (text === undefined) return refs;
@@ -39,12 +48,13 @@ async function readPackedRefs(fs: TypedFs, gitdir: string, prefix: string): Prom
     const space = line.indexOf(' ');
     const oid = line.slice(0, space);
     const name = line.slice(space + 1).trimEnd();
-    if (space === 40 && OID.test(oid) && name.startsWith(prefix)) refs.set(name, oid);
+    if (space !== 40 || !OID.test(oid)) unreadable('packed-refs', line);
+    else if (name.startsWith(prefix)) refs.set(name, oid);
   }
   return refs;
 }
 
-async function readLooseRefs(fs: TypedFs, gitdir: string, folder: string, refs: Map<string, string>): Promise<void> {
+async function readLooseRefs(fs: TypedFs, gitdir: string, folder: string, refs: Map<string, string>, unreadable: Unreadable): Promise<void> {
   let names: string[];
   try {
     names = await fs.readdir(path.join(gitdir, folder));
@@ -62,7 +72,7 @@ async function readLooseRefs(fs: TypedFs, gitdir: string, folder: string, refs: 
       value = (await fs.readText(path.join(gitdir, ref))).trim();
     } catch (error) {
       if ((error as { code?: unknown }).code === 'EISDIR') {
-        await readLooseRefs(fs, gitdir, `${ref}/`, refs);
+        await readLooseRefs(fs, gitdir, `${ref}/`, refs, unreadable);
         return;
       }
       // Deleted since the readdir: whatever packed-refs said stands, as for git.
@@ -72,6 +82,7 @@ async function readLooseRefs(fs: TypedFs, gitdir: string, folder: string, refs: 
     // A file caught half-written (isomorphic-git writes refs in place) is skipped
     // rather than reported as a branch pointing at garbage.
     if (OID.test(value) || value.startsWith('ref: ')) refs.set(ref, value);
+    else unreadable(ref, value);
   });
 }
 
