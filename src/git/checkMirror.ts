@@ -15,6 +15,7 @@ import path from 'node:path';
 import { readCommit } from 'isomorphic-git';
 import { isNotFound, typedFs, type TypedFs } from './gitFs.js';
 import type { GitFs } from './gitFs.js';
+import { FANOUT_BYTES, findObject, IDX_MAGIC, LARGE_OFFSET, objectCount, PACK_HEADER_BYTES, packOffset, TRAILER_BYTES } from './packIndex.js';
 import { openPackObjectReader, type ObjectReader } from './packObjectReader.js';
 import { readRawRefs } from './readRawRefs.js';
 
@@ -35,11 +36,6 @@ export interface CheckMirrorOptions {
 }
 
 const ORIGIN = 'refs/remotes/origin/';
-const IDX_MAGIC = 0xff744f63;
-const FANOUT_BYTES = 256 * 4;
-const TRAILER_BYTES = 20;
-const PACK_HEADER_BYTES = 12;
-const LARGE_OFFSET = 0x80000000;
 
 export async function checkMirror(options: CheckMirrorOptions): Promise<MirrorDamage | undefined> {
   const packs = await checkPacks(typedFs(options.fs), options.gitdir);
@@ -65,24 +61,10 @@ class PackObjects {
   }
 }
 
-/** Binary search of a (verified) version 2 index: the entry's offset in its pack. */
+/** The entry's offset in its pack, by a (verified) version 2 index. */
 function findOffset(idx: Buffer, key: Buffer): number | undefined {
-  const count = idx.readUInt32BE(8 + 255 * 4);
-  let low = key[0] === 0 ? 0 : idx.readUInt32BE(8 + (key[0]! - 1) * 4);
-  let high = idx.readUInt32BE(8 + key[0]! * 4);
-  const oids = 8 + FANOUT_BYTES;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    const order = key.compare(idx, oids + middle * 20, oids + (middle + 1) * 20);
-    if (order === 0) {
-      const offset = idx.readUInt32BE(oids + count * 24 + middle * 4);
-      if (offset < LARGE_OFFSET) return offset;
-      return Number(idx.readBigUInt64BE(oids + count * 28 + (offset - LARGE_OFFSET) * 8));
-    }
-    if (order < 0) high = middle;
-    else low = middle + 1;
-  }
-  return undefined;
+  const position = findObject(idx, key);
+  return position === undefined ? undefined : packOffset(idx, position);
 }
 
 async function checkPacks(fs: TypedFs, gitdir: string): Promise<PackObjects | MirrorDamage> {
@@ -119,7 +101,7 @@ async function checkPacks(fs: TypedFs, gitdir: string): Promise<PackObjects | Mi
 function indexProblem(idx: Buffer): string | undefined {
   if (idx.length < 8 + FANOUT_BYTES + 2 * TRAILER_BYTES) return `only ${idx.length} bytes`;
   if (idx.readUInt32BE(0) !== IDX_MAGIC || idx.readUInt32BE(4) !== 2) return 'not a version 2 pack index';
-  const count = idx.readUInt32BE(8 + 255 * 4);
+  const count = objectCount(idx);
   const offsets = 8 + FANOUT_BYTES + count * 24;
   const tables = offsets + count * 4;
   if (idx.length < tables + 2 * TRAILER_BYTES) return `truncated: ${idx.length} bytes for ${count} objects`;
@@ -135,7 +117,7 @@ function packProblemFor(pack: Buffer, idx: Buffer): string | undefined {
   if (pack.length < PACK_HEADER_BYTES + TRAILER_BYTES || pack.toString('latin1', 0, 4) !== 'PACK') return 'no PACK header';
   const trailer = pack.subarray(pack.length - TRAILER_BYTES);
   if (!trailer.equals(idx.subarray(idx.length - 2 * TRAILER_BYTES, idx.length - TRAILER_BYTES))) return 'its trailer is not the checksum its index names';
-  if (pack.readUInt32BE(8) !== idx.readUInt32BE(8 + 255 * 4)) return 'its object count differs from its index';
+  if (pack.readUInt32BE(8) !== objectCount(idx)) return 'its object count differs from its index';
   if (!createHash('sha1').update(pack.subarray(0, pack.length - TRAILER_BYTES)).digest().equals(trailer)) return 'its checksum does not match its content';
   return undefined;
 }

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { PromiseFsClient } from 'isomorphic-git';
 import { isNotFound, typedFs } from './gitFs.js';
+import { FANOUT_BYTES, findObject, IDX_MAGIC, objectCount, PACK_HEADER_BYTES, packOffset, TRAILER_BYTES } from './packIndex.js';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 
@@ -37,11 +38,6 @@ export interface OpenPackObjectReaderOptions {
   readonly gitdir: string;
 }
 
-const IDX_MAGIC = 0xff744f63;
-const FANOUT_BYTES = 256 * 4;
-const TRAILER_BYTES = 20;
-const PACK_HEADER_BYTES = 12;
-const LARGE_OFFSET = 0x80000000;
 const TYPES: ReadonlyArray<GitObjectType | undefined> = [undefined, 'commit', 'tree', 'blob', 'tag'];
 const OFS_DELTA = 6;
 const REF_DELTA = 7;
@@ -91,7 +87,7 @@ async function loadPack(fs: ReturnType<typeof typedFs>, idxPath: string): Promis
   }
   if (idx.length < 8 + FANOUT_BYTES + 2 * TRAILER_BYTES || idx.readUInt32BE(0) !== IDX_MAGIC || idx.readUInt32BE(4) !== 2) return undefined;
   if (data.length < PACK_HEADER_BYTES + TRAILER_BYTES || data.toString('latin1', 0, 4) !== 'PACK') return undefined;
-  const count = idx.readUInt32BE(8 + 255 * 4);
+  const count = objectCount(idx);
   const tableEnd = 8 + FANOUT_BYTES + count * 28;
   if (idx.length < tableEnd + 2 * TRAILER_BYTES || data.readUInt32BE(8) !== count) return undefined;
   if (!data.subarray(data.length - TRAILER_BYTES).equals(idx.subarray(idx.length - 2 * TRAILER_BYTES, idx.length - TRAILER_BYTES))) return undefined;
@@ -114,7 +110,7 @@ class PackObjectReader implements ObjectReader {
     if (!OID.test(oid)) return undefined;
     const key = Buffer.from(oid, 'hex');
     for (const pack of this.packs) {
-      const index = findOid(pack, key);
+      const index = findObject(pack.idx, key);
       if (index === undefined) continue;
       const offset = offsetAt(pack, index);
       const object = offset === undefined ? undefined : this.readAt(pack, offset);
@@ -147,7 +143,7 @@ class PackObjectReader implements ObjectReader {
         continue;
       }
       // A ref delta names its base by oid, in this pack (a thin pack is completed when it is indexed).
-      const baseIndex = findOid(pack, entry.baseOid);
+      const baseIndex = findObject(pack.idx, entry.baseOid);
       const baseOffset = baseIndex === undefined ? undefined : offsetAt(pack, baseIndex);
       if (baseOffset === undefined) return undefined;
       offset = baseOffset;
@@ -273,34 +269,10 @@ function applyDelta(source: Buffer, delta: Buffer): Buffer | undefined {
   return written === targetSize ? target : undefined;
 }
 
-/** The index position of `oid` (20 bytes) in a version 2 index, by its fanout and a binary search. */
-function findOid(pack: Pack, oid: Buffer): number | undefined {
-  const { idx } = pack;
-  const first = oid[0]!;
-  let low = first === 0 ? 0 : idx.readUInt32BE(8 + (first - 1) * 4);
-  let high = idx.readUInt32BE(8 + first * 4) - 1;
-  const table = 8 + FANOUT_BYTES;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const at = table + middle * 20;
-    const order = idx.compare(oid, 0, 20, at, at + 20);
-    if (order === 0) return middle;
-    if (order > 0) high = middle - 1;
-    else low = middle + 1;
-  }
-  return undefined;
-}
-
-function offsetAt(pack: Pack, index: number): number | undefined {
-  const { idx, count } = pack;
-  const offsets = 8 + FANOUT_BYTES + count * 24;
-  let offset = idx.readUInt32BE(offsets + index * 4);
-  if (offset >= LARGE_OFFSET) {
-    const at = offsets + count * 4 + (offset - LARGE_OFFSET) * 8;
-    if (at + 8 > idx.length - 2 * TRAILER_BYTES) return undefined;
-    offset = Number(idx.readBigUInt64BE(at));
-  }
-  return offset >= PACK_HEADER_BYTES && offset < pack.data.length - TRAILER_BYTES ? offset : undefined;
+/** The pack offset of the object at index `position`, when it points at an entry inside the pack. */
+function offsetAt(pack: Pack, position: number): number | undefined {
+  const offset = packOffset(pack.idx, position);
+  return offset !== undefined && offset >= PACK_HEADER_BYTES && offset < pack.data.length - TRAILER_BYTES ? offset : undefined;
 }
 
 /** Where the entry at `offset` ends: the next entry's start, or the pack's trailer. */
