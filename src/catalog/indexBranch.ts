@@ -7,10 +7,11 @@ import { readBranchFiles } from '../git/readBranchFiles.js';
 import type { BranchFiles, BranchRef, CatalogRepository } from '../git/types.js';
 import { parseMetadata, type WorkerMetadata } from '../parse/metadata.js';
 import { printSrcinfo } from '../parse/pkgbuildSrcinfo.js';
-import { formatVersion, parseSrcinfo, resolvePackage, type Srcinfo } from '../parse/srcinfo.js';
+import { parseSrcinfo, type Srcinfo } from '../parse/srcinfo.js';
 import { validateBranch } from '../validate/validateBranch.js';
 import type { BranchFile, BranchRecord, WorkerRecord } from './branchRecord.js';
 import { hasErrors, type Problem } from './problem.js';
+import { servedPackage } from './servedPackage.js';
 import { isWorkerId } from './workerId.js';
 
 /** The top-level files the catalog reads and serves from a worker branch. */
@@ -87,11 +88,9 @@ function workerRecord(
   metadata: WorkerMetadata,
   problems: readonly Problem[],
 ): WorkerRecord | undefined {
-  // A split package serves the package named after the branch; else its first one.
-  const pkgname = srcinfo.packages.some((pkg) => pkg.name === ref.name) ? ref.name : srcinfo.packages[0]?.name;
-  const fields = pkgname === undefined ? undefined : resolvePackage(srcinfo, pkgname);
-  const version = fields === undefined ? undefined : formatVersion(fields);
-  if (fields === undefined || version === undefined) return undefined;
+  const served = servedPackage(srcinfo, ref.name);
+  if (served === undefined) return undefined;
+  const { fields, version } = served;
   return {
     id: ref.name,
     branch: ref.name,
