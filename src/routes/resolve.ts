@@ -13,10 +13,10 @@ import type { FastifyInstance } from 'fastify';
 import { metadataVocabulary } from '../catalog/metadataVocabulary.js';
 import { REASON_CODES } from '../catalog/resolveWorker.js';
 import { resolveAnswer } from '../catalog/resolveAnswer.js';
-import { WORKER_ID_MAX_LENGTH, WORKER_ID_PATTERN } from '../catalog/workerId.js';
 import { v1ErrorResponses, v1ErrorSchema } from '../http/errorEnvelope.js';
 import { invalidQuery, workerNotFound } from '../http/httpError.js';
 import { sendCached } from '../http/sendCached.js';
+import { workerIdParams } from './workerIdParams.js';
 
 interface ResolveQuery {
   readonly worker: string;
@@ -34,7 +34,7 @@ export async function resolveRoutes(app: FastifyInstance): Promise<void> {
   const query = {
     type: 'object',
     properties: {
-      worker: { type: 'string', minLength: 1, maxLength: WORKER_ID_MAX_LENGTH, pattern: WORKER_ID_PATTERN.source },
+      worker: workerIdParams.properties.id,
       platform: { type: 'string', enum: platforms },
       arch: { type: 'string', enum: architectures },
       accel: {

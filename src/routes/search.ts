@@ -18,10 +18,11 @@ import { searchIndexOf } from '../catalog/searchIndex.js';
 import { searchWorkers, type WorkerQuery } from '../catalog/searchWorkers.js';
 import { servedContentTag } from '../catalog/servedContentTag.js';
 import type { CatalogSnapshot } from '../catalog/snapshot.js';
-import { WORKER_ID_MAX_LENGTH, WORKER_ID_PATTERN } from '../catalog/workerId.js';
+import { WORKER_ID_MAX_LENGTH } from '../catalog/workerId.js';
 import { v1ErrorResponses } from '../http/errorEnvelope.js';
 import { HttpError, invalidQuery } from '../http/httpError.js';
 import { sendCached } from '../http/sendCached.js';
+import { workerIdParams } from './workerIdParams.js';
 
 const MAX_LIMIT = 500;
 const MAX_SUGGESTIONS = 20;
@@ -90,7 +91,6 @@ const searchResponse = {
   },
 } as const;
 
-const workerId = { type: 'string', minLength: 1, maxLength: WORKER_ID_MAX_LENGTH, pattern: WORKER_ID_PATTERN.source } as const;
 
 const tagsOf = perSnapshot((snapshot: CatalogSnapshot): CachedBody => {
   const counts = new Map<string, number>();
@@ -157,7 +157,7 @@ export async function searchRoutes(app: FastifyInstance, options: SearchRouteOpt
         type: 'object',
         required: ['ids'],
         additionalProperties: false,
-        properties: { ids: { type: 'array', items: workerId, minItems: 1, maxItems: MAX_LIMIT } },
+        properties: { ids: { type: 'array', items: workerIdParams.properties.id, minItems: 1, maxItems: MAX_LIMIT } },
       },
       response: {
         200: {
