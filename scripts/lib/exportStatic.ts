@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { mapLimited } from '../../src/mapLimited.js';
 import { exportFilePath } from './exportFilePath.js';
 import type { ExportEntry } from './staticExportPlan.js';
 
@@ -74,11 +75,7 @@ export async function exportStatic(options: ExportStaticOptions): Promise<Export
   // Every target is checked before anything is written.
   const targets = entries.map((entry) => exportFilePath(outDir, entry.file));
   await prepareEmptyFolder(outDir);
-  const files: ManifestFile[] = [];
-  for (let start = 0; start < entries.length; start += CONCURRENCY) {
-    const batch = entries.slice(start, start + CONCURRENCY);
-    files.push(...await Promise.all(batch.map((entry, offset) => exportOne(app, entry, targets[start + offset]!))));
-  }
+  const files = await mapLimited(entries, CONCURRENCY, (entry, index) => exportOne(app, entry, targets[index]!));
   const manifest: ExportManifest = { format: MANIFEST_FORMAT, snapshot: options.snapshotId, baseUrl: options.baseUrl ?? null, files };
   const prefix = options.baseUrl === undefined ? '' : new URL(options.baseUrl).pathname.replace(/\/+$/, '');
   await writeFile(exportFilePath(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });

@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { openPackObjectReader, type ObjectReader } from '../git/packObjectReader.js';
 import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
+import { mapLimited } from '../mapLimited.js';
 import type { BranchFiles, BranchRef, CatalogRepository, RepositoryRefs } from '../git/types.js';
 import { assembleSnapshot, servedWorkerFor } from './assembleSnapshot.js';
 import { createBranchIndexerPool, type BranchIndexerPool } from './branchIndexerPool.js';
@@ -67,21 +68,6 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Cata
     for (const worker of record.workers) workers.set(worker.id, servedWorkerFor(worker, record, previous?.workers.get(worker.id), gitUrl));
   }
   return assembleSnapshot({ builtAt: now(), defaultBranch, branches, workers });
-}
-
-/** `work` over every item with at most `limit` running at once; results in the items' order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return results;
 }
 
 /** HEAD's branch; else `main` or `master` when HEAD does not resolve. */

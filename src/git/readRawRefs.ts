@@ -6,6 +6,7 @@
 
 import path from 'node:path';
 import type { PromiseFsClient } from 'isomorphic-git';
+import { mapLimited } from '../mapLimited.js';
 import { isNotFound, typedFs, type TypedFs } from './gitFs.js';
 
 export interface ReadRawRefsOptions {
@@ -62,7 +63,7 @@ async function readLooseRefs(fs: TypedFs, gitdir: string, folder: string, refs: 
     if (isNotFound(error)) return;
     throw error;
   }
-  await forEachLimited(names, CONCURRENT_READS, async (name) => {
+  await mapLimited(names, CONCURRENT_READS, async (name) => {
     const ref = `${folder}${name}`;
     // Lock files are refs being written by git right now; the old value stands.
     if (name.endsWith('.lock')) return;
@@ -84,16 +85,4 @@ async function readLooseRefs(fs: TypedFs, gitdir: string, folder: string, refs: 
     if (OID.test(value) || value.startsWith('ref: ')) refs.set(ref, value);
     else unreadable(ref, value);
   });
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next]!;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
