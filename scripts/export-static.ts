@@ -26,6 +26,7 @@ import { CATALOG_SOURCE_FLAGS, configFromSourceFlags } from './lib/catalogSource
 import { ExportError, exportStatic } from './lib/exportStatic.js';
 import { exportStore } from './lib/exportStore.js';
 import { indexConfiguredCatalog } from './lib/indexConfiguredCatalog.js';
+import { describeFailure, runScriptMain } from './lib/scriptMain.js';
 import { staticExportPlan, type ExportEntry } from './lib/staticExportPlan.js';
 
 const USAGE = 'usage: npm run export-static -- --out DIR [--repo PATH_OR_URL] [--base-url URL] [--git-url URL] [--cache-dir DIR]';
@@ -112,14 +113,8 @@ function usageError(message: string): number {
 }
 
 function failure(error: unknown): number {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  process.stderr.write(`export-static: ${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`export-static: ${describeFailure(error)}\n`);
   return 1;
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-}, (error: unknown) => {
-  process.stderr.write(`export-static: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exitCode = 2;
-});
+runScriptMain('export-static', main);

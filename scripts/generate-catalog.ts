@@ -20,6 +20,7 @@ import type { Config } from '../src/config.js';
 import { ConfigError } from '../src/configError.js';
 import { CATALOG_SOURCE_FLAGS, configFromSourceFlags } from './lib/catalogSourceFlags.js';
 import { indexConfiguredCatalog } from './lib/indexConfiguredCatalog.js';
+import { describeFailure, runScriptMain } from './lib/scriptMain.js';
 
 const USAGE = 'usage: npm run generate-catalog -- [--repo PATH_OR_URL] [--out FILE] [--git-url URL] [--cache-dir DIR]';
 
@@ -58,8 +59,7 @@ async function main(argv: string[]): Promise<number> {
     bytes = catalogJson(snapshot).body;
     workers = snapshot.workers.size;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    process.stderr.write(`generate-catalog: ${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`generate-catalog: ${describeFailure(error)}\n`);
     return 1;
   }
   if (values.out === undefined) {
@@ -71,9 +71,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-}, (error: unknown) => {
-  process.stderr.write(`generate-catalog: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exitCode = 2;
-});
+runScriptMain('generate-catalog', main);
