@@ -14,7 +14,7 @@ import { metadataVocabulary } from '../catalog/metadataVocabulary.js';
 import { BoundedCache } from '../catalog/boundedCache.js';
 import { perSnapshot } from '../catalog/perSnapshot.js';
 import { decodeCursor, encodeCursor, type SortField, type SortOrder } from '../catalog/searchCursor.js';
-import { searchIndexOf } from '../catalog/searchIndex.js';
+import { compareIds, searchIndexOf } from '../catalog/searchIndex.js';
 import { searchWorkers, type WorkerQuery } from '../catalog/searchWorkers.js';
 import { servedContentTag } from '../catalog/servedContentTag.js';
 import type { CatalogSnapshot } from '../catalog/snapshot.js';
@@ -92,11 +92,12 @@ const searchResponse = {
 } as const;
 
 
+// Each tag's count is the length of its posting list, which the index already holds.
 const tagsOf = perSnapshot((snapshot: CatalogSnapshot): CachedBody => {
-  const counts = new Map<string, number>();
-  for (const document of searchIndexOf(snapshot).byId) for (const tag of document.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-  const tags = [...counts].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : 1));
-  return jsonBody({ tags, total: tags.length }, searchIndexOf(snapshot).changedAt);
+  const { facets, changedAt } = searchIndexOf(snapshot);
+  const tags = facets.values.flatMap(({ facet, value }, code) => (facet === 'tag' ? [{ tag: value, count: facets.postings[code]!.length }] : []))
+    .sort((a, b) => b.count - a.count || compareIds(a.tag, b.tag));
+  return jsonBody({ tags, total: tags.length }, changedAt);
 });
 
 export interface SearchRouteOptions {
@@ -204,8 +205,9 @@ export async function searchRoutes(app: FastifyInstance, options: SearchRouteOpt
     for (let at = lowerBound(ids, prefix); at < ids.length && suggestions.length < request.query.limit && ids[at]!.startsWith(prefix); at += 1) {
       suggestions.push(ids[at]!);
     }
-    const body = jsonBody({ ids: suggestions }, changedAt);
-    return sendCached(request, reply, { ...body, etag: queryEtag(snapshot, request.query) }, catalog.cacheMaxAgeSeconds);
+    // The ETag comes from the snapshot and the query, so the body is not hashed as well.
+    const body = Buffer.from(JSON.stringify({ ids: suggestions }));
+    return sendCached(request, reply, { body, etag: queryEtag(snapshot, request.query), contentType: JSON_TYPE, lastModified: changedAt }, catalog.cacheMaxAgeSeconds);
   });
 
   app.get('/v1/tags', {
