@@ -4,14 +4,14 @@
 // (servedContentTag) and the normalised request, so it costs a small digest
 // of the request, never a hash of the response.
 
-import { createHash } from 'node:crypto';
 import type { CachedBody } from '../catalog/cachedBody.js';
+import { servedAnswerDigest } from '../catalog/servedContentTag.js';
+import type { CatalogSnapshot } from '../catalog/snapshot.js';
 import type { AurAnswer } from './aurAnswer.js';
 
-export function aurBody(contentTag: string, answer: AurAnswer, callback?: string): CachedBody {
+export function aurBody(snapshot: CatalogSnapshot, answer: AurAnswer, callback?: string): CachedBody {
   const key = callback === undefined ? answer.key : `${answer.key}\0callback=${callback}`;
-  const digest = createHash('sha256').update(`aur\0${contentTag}\0${key}`).digest('base64url').slice(0, 22);
-  const etag = `"aur-${digest}"`;
+  const etag = `"aur-${servedAnswerDigest(snapshot, 'aur', key)}"`;
   if (callback === undefined) return { body: Buffer.from(answer.json), etag, contentType: 'application/json; charset=utf-8' };
   return { body: Buffer.from(`/**/${callback}(${answer.json})`), etag, contentType: 'text/javascript; charset=utf-8' };
 }

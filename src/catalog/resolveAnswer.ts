@@ -11,12 +11,11 @@
 // candidate's branch being deleted changes the answer without any newer
 // commit, so a date would validate a stale answer.
 
-import { createHash } from 'node:crypto';
 import { BoundedCache } from './boundedCache.js';
 import type { CachedBody } from './cachedBody.js';
 import { perSnapshot } from './perSnapshot.js';
 import { defaultBackendOrder, resolveWorker, type Resolution, type ResolveRequest } from './resolveWorker.js';
-import { servedContentTag } from './servedContentTag.js';
+import { servedAnswerDigest } from './servedContentTag.js';
 import type { CatalogSnapshot } from './snapshot.js';
 
 export type ResolveAnswer =
@@ -64,6 +63,5 @@ function buildAnswer(snapshot: CatalogSnapshot, query: NormalisedQuery, key: str
   const head = `${JSON.stringify({ worker: record.id, version: record.version, workerType: record.metadata.worker_type }).slice(0, -1)},"entry":`;
   const tail = `,${JSON.stringify({ reason, query, candidates }).slice(1)}`;
   const body = Buffer.concat([Buffer.from(head), v1.body, Buffer.from(tail)]);
-  const digest = createHash('sha256').update(`resolve\0${servedContentTag(snapshot)}\0${key}`).digest('base64url').slice(0, 22);
-  return { status: 200, body: { body, etag: `"${digest}"`, contentType: JSON_TYPE } };
+  return { status: 200, body: { body, etag: `"${servedAnswerDigest(snapshot, 'resolve', key)}"`, contentType: JSON_TYPE } };
 }

@@ -18,7 +18,6 @@ import {
   anyResponse, argParams, byQuery, envelopeResponse, infoBody, infoQuery, legacyFields, nameParams, searchBody, searchQuery,
   suggestResponse, versionParams,
 } from '../aur/aurSchemas.js';
-import { servedContentTag } from '../catalog/servedContentTag.js';
 import { sendCached } from '../http/sendCached.js';
 
 export interface AurRpcOptions {
@@ -48,13 +47,12 @@ export async function aurRpcRoutes(app: FastifyInstance, options: AurRpcOptions 
 
   const answer = (request: FastifyRequest, reply: FastifyReply, aur: AurRequest, callback?: string): Promise<FastifyReply> => {
     const snapshot = catalog.snapshot();
-    const contentTag = servedContentTag(snapshot);
     // aurweb checks the callback before anything else and answers a bad one in JSON.
     if (callback !== undefined && callback !== '' && !JSONP_CALLBACK.test(callback)) {
       const failed = { json: JSON.stringify(aurErrorEnvelope(aur.version, AUR_ERRORS.invalidCallback)), key: `callback\0${aur.version}` };
-      return sendCached(request, reply, aurBody(contentTag, failed), catalog.cacheMaxAgeSeconds);
+      return sendCached(request, reply, aurBody(snapshot, failed), catalog.cacheMaxAgeSeconds);
     }
-    const body = aurBody(contentTag, answerAur(aurCatalogOf(snapshot), aur, maxResults), callback === '' ? undefined : callback);
+    const body = aurBody(snapshot, answerAur(aurCatalogOf(snapshot), aur, maxResults), callback === '' ? undefined : callback);
     return sendCached(request, reply, body, catalog.cacheMaxAgeSeconds);
   };
   const legacy = (request: FastifyRequest, reply: FastifyReply, fields: LegacyFields, args: readonly string[]) =>

@@ -6,7 +6,6 @@
 // Answers are pure functions of the snapshot and the normalised query, so
 // their ETags are too: a revalidation costs a hash of the query, not a search.
 
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { jsonBody, jsonListChunks, type CachedBody } from '../catalog/cachedBody.js';
@@ -16,7 +15,7 @@ import { perSnapshot } from '../catalog/perSnapshot.js';
 import { decodeCursor, encodeCursor, type SortField, type SortOrder } from '../catalog/searchCursor.js';
 import { compareIds, searchIndexOf } from '../catalog/searchIndex.js';
 import { searchWorkers, type WorkerQuery } from '../catalog/searchWorkers.js';
-import { servedContentTag } from '../catalog/servedContentTag.js';
+import { servedAnswerDigest } from '../catalog/servedContentTag.js';
 import type { CatalogSnapshot } from '../catalog/snapshot.js';
 import { WORKER_ID_MAX_LENGTH } from '../catalog/workerId.js';
 import { v1ErrorResponses } from '../http/errorEnvelope.js';
@@ -125,7 +124,7 @@ export async function searchRoutes(app: FastifyInstance, options: SearchRouteOpt
   }, async (request, reply) => {
     const snapshot = catalog.snapshot();
     const query = workerQuery(request.query);
-    const etag = queryEtag(snapshot, request.query);
+    const etag = queryEtag(snapshot, 'search', request.query);
     const answers = answersOf(snapshot);
     const kept = answers?.get(etag);
     if (kept !== undefined) return sendCached(request, reply, kept, catalog.cacheMaxAgeSeconds);
@@ -207,7 +206,7 @@ export async function searchRoutes(app: FastifyInstance, options: SearchRouteOpt
     }
     // The ETag comes from the snapshot and the query, so the body is not hashed as well.
     const body = Buffer.from(JSON.stringify({ ids: suggestions }));
-    return sendCached(request, reply, { body, etag: queryEtag(snapshot, request.query), contentType: JSON_TYPE, lastModified: changedAt }, catalog.cacheMaxAgeSeconds);
+    return sendCached(request, reply, { body, etag: queryEtag(snapshot, 'suggest', request.query), contentType: JSON_TYPE, lastModified: changedAt }, catalog.cacheMaxAgeSeconds);
   });
 
   app.get('/v1/tags', {
@@ -264,9 +263,9 @@ function isOn(value: string): boolean {
 }
 
 /** A strong validator from what is served and the query as the schema left it (defaults applied, unknown keys removed, keys sorted). */
-function queryEtag(snapshot: CatalogSnapshot, query: object): string {
+function queryEtag(snapshot: CatalogSnapshot, route: 'search' | 'suggest', query: object): string {
   const canonical = JSON.stringify(Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return `"${createHash('sha256').update(`${servedContentTag(snapshot)}\0${canonical}`).digest('base64url').slice(0, 22)}"`;
+  return `"${servedAnswerDigest(snapshot, route, canonical)}"`;
 }
 
 /** The first index whose id is not below `prefix`. */
