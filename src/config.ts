@@ -99,17 +99,17 @@ function readConfig(env: Environment): Config {
   const repository = readRepository(env);
   return Object.freeze({
     host: readHost(env),
-    port: readPort(env),
+    port: readInteger(env, 'PORT', { fallback: 8787, min: 1, max: 65535, expected: 'must be an integer from 1 to 65535' }),
     repository,
     cacheDir: readCacheDir(env),
     gitUrl: readGitUrl(env) ?? (repository.kind === 'remote' ? redactUrl(repository.url) : undefined),
     logLevel: readLogLevel(env),
-    cacheMaxAgeSeconds: readCacheMaxAge(env),
+    cacheMaxAgeSeconds: readInteger(env, 'CATALOG_CACHE_MAX_AGE_SECONDS', { fallback: 3600, min: 0, max: 31_536_000, expected: 'must be an integer from 0 to 31536000 (a year)' }),
     webhookSecrets: Object.freeze(readWebhookSecrets(env)),
     githubRepository: readGithubRepository(env),
-    pollSeconds: readPollSeconds(env),
+    pollSeconds: readInteger(env, 'CATALOG_POLL_SECONDS', { fallback: 300, min: 0, max: 86400, expected: 'must be an integer from 0 (off) to 86400' }),
     branches: readBranchSelection(env),
-    fetchTimeoutMs: readFetchTimeoutSeconds(env) * 1000,
+    fetchTimeoutMs: readInteger(env, 'CATALOG_FETCH_TIMEOUT_SECONDS', { fallback: 30, min: 1, max: 3600, expected: 'must be an integer from 1 to 3600' }) * 1000,
     remoteCredentials: readRemoteCredentials(env, repository),
     githubToken: present(env, 'GITHUB_TOKEN'),
     githubApiUrl: readBaseUrl(env, 'GITHUB_API_URL') ?? 'https://api.github.com',
@@ -117,10 +117,10 @@ function readConfig(env: Environment): Config {
     trustProxy: readTrustProxy(env),
     corsOrigins: readCorsOrigins(env),
     rateLimits: Object.freeze({
-      workers: readPerMinute(env, 'RATE_LIMIT_WORKERS', 60),
-      worker: readPerMinute(env, 'RATE_LIMIT_WORKER', 120),
-      pkgbuild: readPerMinute(env, 'RATE_LIMIT_PKGBUILD', 30),
-      api: readPerMinute(env, 'RATE_LIMIT_API', 600),
+      workers: readInteger(env, 'RATE_LIMIT_WORKERS', { fallback: 60, ...PER_MINUTE }),
+      worker: readInteger(env, 'RATE_LIMIT_WORKER', { fallback: 120, ...PER_MINUTE }),
+      pkgbuild: readInteger(env, 'RATE_LIMIT_PKGBUILD', { fallback: 30, ...PER_MINUTE }),
+      api: readInteger(env, 'RATE_LIMIT_API', { fallback: 600, ...PER_MINUTE }),
     }),
   });
 }
@@ -139,14 +139,6 @@ function readBranchSelection(env: Environment): BranchSelection {
   return Object.freeze({ defaultBranch, include: Object.freeze(patterns('CATALOG_BRANCH_INCLUDE')), exclude: Object.freeze(patterns('CATALOG_BRANCH_EXCLUDE')) });
 }
 
-function readFetchTimeoutSeconds(env: Environment): number {
-  const raw = present(env, 'CATALOG_FETCH_TIMEOUT_SECONDS');
-  if (raw === undefined) return 30;
-  const seconds = /^\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(seconds >= 1 && seconds <= 3600)) throw new ConfigError('CATALOG_FETCH_TIMEOUT_SECONDS', 'must be an integer from 1 to 3600', raw);
-  return seconds;
-}
-
 function readRemoteCredentials(env: Environment, repository: RepositorySource): { username: string; password: string } | undefined {
   const token = present(env, 'CATALOG_REPO_TOKEN');
   const username = present(env, 'CATALOG_REPO_USERNAME');
@@ -162,6 +154,17 @@ function readRemoteCredentials(env: Environment, repository: RepositorySource): 
   if (username !== undefined && /[\s:]/.test(username)) throw new ConfigError('CATALOG_REPO_USERNAME', 'must not contain spaces or colons', username);
   return Object.freeze({ username: username ?? 'x-access-token', password: token });
 }
+
+/** A whole number of at most as many digits as `max` has, from `min` to `max`; `fallback` when unset. */
+function readInteger(env: Environment, name: string, range: { fallback: number; min: number; max: number; expected: string }): number {
+  const raw = present(env, name);
+  if (raw === undefined) return range.fallback;
+  const value = raw.length <= String(range.max).length && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= range.min && value <= range.max)) throw new ConfigError(name, range.expected, raw);
+  return value;
+}
+
+const PER_MINUTE = { min: 0, max: 1_000_000, expected: 'must be requests per minute, an integer from 0 (no limit) to 1000000' } as const;
 
 function readTrustProxy(env: Environment): boolean | number | string {
   const raw = present(env, 'TRUST_PROXY');
@@ -197,26 +200,10 @@ function readCorsOrigins(env: Environment): '*' | 'none' | readonly string[] {
   return Object.freeze(origins);
 }
 
-function readPerMinute(env: Environment, name: string, fallback: number): number {
-  const raw = present(env, name);
-  if (raw === undefined) return fallback;
-  const value = /^\d{1,7}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(value >= 0 && value <= 1_000_000)) throw new ConfigError(name, 'must be requests per minute, an integer from 0 (no limit) to 1000000', raw);
-  return value;
-}
-
 function present(env: Environment, name: string): string | undefined {
   const value = env[name]?.trim();
   if (value?.includes('\0')) throw new ConfigError(name, 'must not contain NUL bytes');
   return value === '' ? undefined : value;
-}
-
-function readPort(env: Environment): number {
-  const raw = present(env, 'PORT');
-  if (raw === undefined) return 8787;
-  const port = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(port >= 1 && port <= 65535)) throw new ConfigError('PORT', 'must be an integer from 1 to 65535', raw);
-  return port;
 }
 
 function readHost(env: Environment): string {
@@ -327,22 +314,3 @@ function readGithubRepository(env: Environment): string | undefined {
   return raw;
 }
 
-function readCacheMaxAge(env: Environment): number {
-  const raw = present(env, 'CATALOG_CACHE_MAX_AGE_SECONDS');
-  if (raw === undefined) return 3600;
-  const seconds = /^\d{1,8}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(seconds >= 0 && seconds <= 31_536_000)) {
-    throw new ConfigError('CATALOG_CACHE_MAX_AGE_SECONDS', 'must be an integer from 0 to 31536000 (a year)', raw);
-  }
-  return seconds;
-}
-
-function readPollSeconds(env: Environment): number {
-  const raw = present(env, 'CATALOG_POLL_SECONDS');
-  if (raw === undefined) return 300;
-  const seconds = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(seconds >= 0 && seconds <= 86400)) {
-    throw new ConfigError('CATALOG_POLL_SECONDS', 'must be an integer from 0 (off) to 86400', raw);
-  }
-  return seconds;
-}
