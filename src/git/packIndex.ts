@@ -16,7 +16,7 @@ export function objectCount(idx: Buffer): number {
 }
 
 /** The position of `oid` (20 bytes) in the index, by its fanout and a binary search; undefined when absent. */
-export function findObject(idx: Buffer, oid: Buffer): number | undefined {
+export function findObject(idx: Buffer, oid: Uint8Array): number | undefined {
   const first = oid[0]!;
   let low = first === 0 ? 0 : idx.readUInt32BE(8 + (first - 1) * 4);
   let high = idx.readUInt32BE(8 + first * 4) - 1;
@@ -24,12 +24,24 @@ export function findObject(idx: Buffer, oid: Buffer): number | undefined {
   while (low <= high) {
     const middle = (low + high) >>> 1;
     const at = table + middle * 20;
-    const order = idx.compare(oid, 0, 20, at, at + 20);
+    // Compared here rather than with idx.compare: a native call per step cost more than the
+    // comparison, which almost always ends at the first byte. An entry past the end of a damaged
+    // index still goes to idx.compare, which throws as it always has.
+    const order = at + 20 <= idx.length ? compareOid(idx, at, oid) : idx.compare(oid, 0, 20, at, at + 20);
     if (order === 0) return middle;
     if (order > 0) high = middle - 1;
     else low = middle + 1;
   }
   return undefined;
+}
+
+/** The sign of idx[at, at + 20) against `oid`, as Buffer.compare orders them (bytes, unsigned). */
+function compareOid(idx: Buffer, at: number, oid: Uint8Array): number {
+  for (let index = 0; index < 20; index += 1) {
+    const difference = idx[at + index]! - oid[index]!;
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 /** The pack offset of the object at `position`; undefined when a 64-bit offset lies outside the index. */

@@ -16,7 +16,7 @@
 
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import type { PromiseFsClient } from 'isomorphic-git';
 import { isNotFound, typedFs } from './gitFs.js';
 import { FANOUT_BYTES, findObject, IDX_MAGIC, objectCount, PACK_HEADER_BYTES, packOffset, TRAILER_BYTES } from './packIndex.js';
@@ -103,12 +103,15 @@ async function loadPack(fs: ReturnType<typeof typedFs>, idxPath: string): Promis
 
 class PackObjectReader implements ObjectReader {
   private baseBytes = 0;
+  /** The oid being read, as bytes: one buffer for every read instead of one allocated per read. */
+  private readonly key = Buffer.alloc(20);
 
   constructor(private readonly packs: readonly Pack[]) {}
 
   read(oid: string): GitObject | undefined {
     if (!OID.test(oid)) return undefined;
-    const key = Buffer.from(oid, 'hex');
+    const key = this.key;
+    key.write(oid, 'hex');
     for (const pack of this.packs) {
       const index = findObject(pack.idx, key);
       if (index === undefined) continue;
@@ -216,10 +219,18 @@ function readEntry(pack: Pack, offset: number): Entry | undefined {
   return bytes === undefined ? undefined : { kind: 'object', object: { type, bytes } };
 }
 
+/**
+ * Room for the declared size and one byte more, so an honest stream inflates in one step into
+ * one buffer (zlib's default is a fresh 16 kB buffer per call, which the result then pins), and
+ * a stream longer than declared still shows itself; capped, so a hostile size allocates little.
+ */
+const MAX_CHUNK_BYTES = 1024 * 1024;
+
 function inflateExactly(compressed: Buffer, size: number): Buffer | undefined {
   try {
     // The declared size bounds the output: a hostile stream cannot inflate past it.
-    const bytes = inflateSync(compressed, { maxOutputLength: Math.max(size, 1) });
+    const chunkSize = Math.max(zlibConstants.Z_MIN_CHUNK, Math.min(size + 1, MAX_CHUNK_BYTES));
+    const bytes = inflateSync(compressed, { maxOutputLength: Math.max(size, 1), chunkSize });
     return bytes.length === size ? bytes : undefined;
   } catch {
     return undefined;
@@ -228,22 +239,10 @@ function inflateExactly(compressed: Buffer, size: number): Buffer | undefined {
 
 /** git's delta format: source and target sizes, then copy-from-source and insert instructions. */
 function applyDelta(source: Buffer, delta: Buffer): Buffer | undefined {
-  let at = 0;
-  const varint = (): number | undefined => {
-    let value = 0;
-    let scale = 1;
-    let byte: number;
-    do {
-      if (at >= delta.length || scale > 2 ** 49) return undefined;
-      byte = delta[at++]!;
-      value += (byte & 0x7f) * scale;
-      scale *= 128;
-    } while (byte & 0x80);
-    return value;
-  };
-  const sourceSize = varint();
-  const targetSize = varint();
-  if (sourceSize !== source.length || targetSize === undefined) return undefined;
+  const header = deltaHeader(delta);
+  if (header === undefined || header.sourceSize !== source.length) return undefined;
+  const { targetSize } = header;
+  let at = header.at;
   const target = Buffer.allocUnsafe(targetSize);
   let written = 0;
   while (at < delta.length) {
@@ -255,11 +254,11 @@ function applyDelta(source: Buffer, delta: Buffer): Buffer | undefined {
       for (let bit = 0; bit < 3; bit += 1) if (op & (16 << bit)) copySize += delta[at++]! * 2 ** (8 * bit);
       if (copySize === 0) copySize = 0x10000;
       if (at > delta.length || copyOffset + copySize > source.length || written + copySize > targetSize) return undefined;
-      source.copy(target, written, copyOffset, copyOffset + copySize);
+      copyBytes(source, copyOffset, copySize, target, written);
       written += copySize;
     } else if (op !== 0) {
       if (at + op > delta.length || written + op > targetSize) return undefined;
-      delta.copy(target, written, at, at + op);
+      copyBytes(delta, at, op, target, written);
       at += op;
       written += op;
     } else {
@@ -267,6 +266,34 @@ function applyDelta(source: Buffer, delta: Buffer): Buffer | undefined {
     }
   }
   return written === targetSize ? target : undefined;
+}
+
+/** A delta's two leading varints, the source and target sizes, and where its instructions start. */
+function deltaHeader(delta: Buffer): { sourceSize: number; targetSize: number; at: number } | undefined {
+  let at = 0;
+  const sizes = [0, 0];
+  for (let which = 0; which < 2; which += 1) {
+    let value = 0;
+    let scale = 1;
+    let byte: number;
+    do {
+      if (at >= delta.length || scale > 2 ** 49) return undefined;
+      byte = delta[at++]!;
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+    } while (byte & 0x80);
+    sizes[which] = value;
+  }
+  return { sourceSize: sizes[0]!, targetSize: sizes[1]!, at };
+}
+
+/** Bounds already checked. Most delta instructions copy a few bytes, where Buffer#copy's own checks cost more than the copy. */
+function copyBytes(from: Buffer, start: number, length: number, to: Buffer, at: number): void {
+  if (length > 64) {
+    to.set(from.subarray(start, start + length), at);
+    return;
+  }
+  for (let index = 0; index < length; index += 1) to[at + index] = from[start + index]!;
 }
 
 /** The pack offset of the object at index `position`, when it points at an entry inside the pack. */
