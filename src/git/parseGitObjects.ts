@@ -21,8 +21,6 @@ export function parseCommit(oid: string, bytes: Buffer): CommitInfo | undefined 
       headers.push(line);
     }
   }
-  const keyOf = (header: string): string => header.slice(0, header.indexOf(' '));
-  const valueOf = (header: string): string => header.slice(header.indexOf(' ') + 1);
   if (headers.length === 0 || keyOf(headers[0]!) !== 'tree') return undefined;
   let index = 1;
   while (index < headers.length && keyOf(headers[index]!) === 'parent') index += 1;
@@ -44,12 +42,41 @@ export function parseCommit(oid: string, bytes: Buffer): CommitInfo | undefined 
   };
 }
 
+function keyOf(header: string): string {
+  return header.slice(0, header.indexOf(' '));
+}
+
+function valueOf(header: string): string {
+  return header.slice(header.indexOf(' ') + 1);
+}
+
 function parsePerson(value: string | undefined): { name: string; email: string; timestamp: number } | undefined {
   if (value === undefined) return undefined;
-  const match = /^(.*) <(.*)> (.*) (.*)$/.exec(value);
+  const match = splitPerson(value);
   // isomorphic-git also parses the time zone, and throws when it cannot.
-  if (match === null || !/(\+|-)(\d\d)(\d\d)/.test(match[4]!)) return undefined;
-  return { name: match[1]!, email: match[2]!, timestamp: Number(match[3]) };
+  if (match === undefined || !/(\+|-)(\d\d)(\d\d)/.test(match.zone)) return undefined;
+  return { name: match.name, email: match.email, timestamp: Number(match.time) };
+}
+
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+/**
+ * What isomorphic-git's /^(.*) <(.*)> (.*) (.*)$/ captures, found by
+ * searching from the end instead of backtracking (which took tens of µs a
+ * line). Each greedy group takes all it can and leaves the rest matchable:
+ * the time zone follows the last space, the email ends at the last `> ` with
+ * a space after it, the name ends at the last ` <` before that. `.` matches
+ * no line terminator, so a value holding one does not match at all.
+ */
+export function splitPerson(value: string): { name: string; email: string; time: string; zone: string } | undefined {
+  if (LINE_TERMINATOR.test(value)) return undefined;
+  const lastSpace = value.lastIndexOf(' ');
+  if (lastSpace < 2) return undefined;
+  const emailEnd = value.lastIndexOf('> ', lastSpace - 2);
+  if (emailEnd < 2) return undefined;
+  const nameEnd = value.lastIndexOf(' <', emailEnd - 2);
+  if (nameEnd === -1) return undefined;
+  return { name: value.slice(0, nameEnd), email: value.slice(nameEnd + 2, emailEnd), time: value.slice(emailEnd + 2, lastSpace), zone: value.slice(lastSpace + 1) };
 }
 
 function normalizeNewlines(text: string): string {
