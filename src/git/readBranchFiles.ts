@@ -29,11 +29,9 @@ export async function readBranchFiles(repo: CatalogRepository, options: ReadBran
   const { fs, gitdir, cache } = repo;
   const { commit, oid } = await readCommit({ fs, gitdir, cache, oid: options.commitOid });
   const { tree } = await readTree({ fs, gitdir, cache, oid: commit.tree });
-  const entries: TreeEntryInfo[] = tree
-    .map((entry) => ({ path: entry.path, mode: entry.mode, type: entry.type, oid: entry.oid }))
-    // isomorphic-git hands entries back in readdir order; git's tree order sorts
-    // a folder as if its name ended in '/', which differs for names like `a` vs `a.b`.
-    .sort(byTreeOrder);
+  // isomorphic-git hands entries back in readdir order; git's tree order sorts
+  // a folder as if its name ended in '/', which differs for names like `a` vs `a.b`.
+  const entries = sortedBy(tree.map((entry) => ({ path: entry.path, mode: entry.mode, type: entry.type, oid: entry.oid })), treeSortKey);
 
   const wanted = new Set(options.names);
   const blobs = entries.filter((entry) => entry.type === 'blob' && wanted.has(entry.path));
@@ -91,7 +89,7 @@ function readBranchFilesFrom(objects: ObjectReader, options: ReadBranchFilesOpti
   const commit = parseCommit(options.commitOid, commitObject.bytes);
   const entries = commit === undefined ? undefined : readTreeFrom(objects, commit.treeOid);
   if (commit === undefined || entries === undefined) return undefined;
-  entries.sort(byTreeOrder);
+  sortedBy(entries, treeSortKey);
 
   const wanted = new Set(options.names);
   const files = new Map<string, Uint8Array>();
@@ -134,7 +132,7 @@ function readBranchFilesFrom(objects: ObjectReader, options: ReadBranchFilesOpti
 function readTreeFrom(objects: ObjectReader, oid: string): TreeEntryInfo[] | undefined {
   const object = objects.read(oid);
   const entries = object?.type === 'tree' ? parseTree(object.bytes) : undefined;
-  return entries?.sort(byReaddirOrder);
+  return entries === undefined ? undefined : sortedBy(entries, readdirSortKey);
 }
 
 /** A copy, as isomorphic-git's readBlob hands out: served bytes never share memory with the reader's caches. */
@@ -143,16 +141,20 @@ function readBlobFrom(objects: ObjectReader, oid: string): Uint8Array | undefine
   return object?.type === 'blob' ? new Uint8Array(object.bytes) : undefined;
 }
 
-function byTreeOrder(a: TreeEntryInfo, b: TreeEntryInfo): number {
-  return Buffer.compare(treeSortKey(a), treeSortKey(b));
+/** `entries` sorted in place by their keys' bytes, each key made once rather than twice per comparison (a stable sort, as Array#sort is). */
+function sortedBy(entries: TreeEntryInfo[], keyOf: (entry: TreeEntryInfo) => Buffer): TreeEntryInfo[] {
+  const keyed = entries.map((entry) => ({ entry, key: keyOf(entry) }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  keyed.forEach(({ entry }, index) => { entries[index] = entry; });
+  return entries;
 }
 
 /**
  * isomorphic-git's compareStrings: code point order. Names decoded from UTF-8
  * hold no lone surrogates, so that is the order of their UTF-8 bytes.
  */
-function byReaddirOrder(a: TreeEntryInfo, b: TreeEntryInfo): number {
-  return Buffer.compare(Buffer.from(a.path, 'utf8'), Buffer.from(b.path, 'utf8'));
+function readdirSortKey(entry: TreeEntryInfo): Buffer {
+  return Buffer.from(entry.path, 'utf8');
 }
 
 /** git compares tree entry names as UTF-8 bytes. */
