@@ -1,9 +1,11 @@
 // httpWithTimeout against a real loopback HTTP server that stalls on purpose.
 
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import { test, type TestContext } from 'node:test';
+import type { HttpClient } from 'isomorphic-git';
+import nodeHttp from 'isomorphic-git/http/node';
 import { httpWithTimeout } from '../../src/git/httpWithTimeout.js';
 
 type Behaviour = (res: ServerResponse) => void;
@@ -71,4 +73,28 @@ test('the error names the URL without its credentials', { timeout: 10_000 }, asy
 
   await assert.rejects(http.request({ url: url.replace('http://', 'http://user:hunter2@') }), (error: Error & { data: { url: string } }) =>
     error.data.url === url && !error.message.includes('hunter2'));
+});
+
+test('a finished request leaves no abort listener behind, nested in another httpWithTimeout too', { timeout: 10_000 }, async (t) => {
+  // A listener left on a composite signal (AbortSignal.any) keeps the signal,
+  // the request and every chunk of its body alive for the life of the process.
+  const url = await startServer(t, (res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('x'.repeat(100_000));
+  });
+  const seen: AbortSignal[] = [];
+  const recording: HttpClient = {
+    request: (request) => {
+      if (request.signal !== undefined) seen.push(request.signal);
+      return nodeHttp.request(request);
+    },
+  };
+  const http = httpWithTimeout({ http: httpWithTimeout({ http: recording, timeoutMs: 2000 }), timeoutMs: 2000 });
+
+  const response = await http.request({ url });
+  assert.equal((await readAll(response.body)).length, 100_000);
+  await assert.rejects(http.request({ url: 'http://127.0.0.1:1/refused' }));
+
+  assert.equal(seen.length, 2);
+  for (const signal of seen) assert.deepEqual(getEventListeners(signal, 'abort'), []);
 });
