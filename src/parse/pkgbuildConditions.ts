@@ -4,7 +4,7 @@
 // * and ?. Everything else (file tests, regexes, arithmetic, classes) is
 // undecidable: its answer depends on running it or on the machine.
 
-import type { Node } from 'web-tree-sitter';
+import type { BashNode as Node } from './bashSyntax.js';
 import { scalarOf, scalarWord, Undecidable, type Scope } from './pkgbuildValues.js';
 
 /** The truth of an `if`/`elif` condition node. */

@@ -7,7 +7,7 @@
 // shows, so the result is undecidable, naming the construct and its line.
 // Never a guess.
 
-import type { Node } from 'web-tree-sitter';
+import type { BashNode as Node } from './bashSyntax.js';
 import { parseBash } from './bashParser.js';
 import { isPackageAttribute, isSingleValuedPackageAttribute } from './pkgbuildAttributes.js';
 import { conditionHolds, matchesPattern } from './pkgbuildConditions.js';

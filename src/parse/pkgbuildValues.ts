@@ -5,7 +5,7 @@
 // splitting of values with spaces) throws Undecidable naming the construct:
 // the reader never guesses.
 
-import type { Node } from 'web-tree-sitter';
+import type { BashNode as Node } from './bashSyntax.js';
 
 export type Value = string | readonly string[];
 

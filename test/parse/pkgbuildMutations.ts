@@ -1,0 +1,36 @@
+// pkgbuildMutations: systematic damage to a PKGBUILD for differential tests —
+// every line prefix, odd characters inserted and characters dropped at
+// deterministic pseudo-random places, each closing quote or parenthesis
+// dropped in turn.
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure names a reproducible mutation. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ODD = ['"', "'", '\\', '$', '{', '}', '(', ')', '[', ']', '#', ';', ';;', '|', '&', '&&', '<', '>', '`', '\n', ' ', '\t', '=', '+=', '*', '?', '!', '~', '-', '0', '\r', '\\\n', 'é', '😀', '$(', '${', '$((', '<<EOF\n', 'if ', 'fi', 'then', 'case ', 'esac', 'done', '\u00a0'];
+
+/** Mutations of one PKGBUILD: every line prefix, and a fixed number of random insertions and deletions. */
+export function mutations(name: string, text: string): string[] {
+  const out: string[] = [];
+  const lines = text.split('\n');
+  for (let count = 1; count < lines.length; count += 1) out.push(lines.slice(0, count).join('\n'), `${lines.slice(0, count).join('\n')}\n`);
+  const next = random([...name].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7));
+  for (let round = 0; round < 60; round += 1) {
+    const at = Math.floor(next() * (text.length + 1));
+    out.push(text.slice(0, at) + ODD[Math.floor(next() * ODD.length)]! + text.slice(at));
+    out.push(text.slice(0, at) + text.slice(at + 1));
+  }
+  // A quote left open: each closing quote dropped in turn (at most 20 a file).
+  const quotes = [...text.matchAll(/["')]/g)].map((match) => match.index).slice(0, 20);
+  for (const at of quotes) out.push(text.slice(0, at) + text.slice(at + 1));
+  return out;
+}
+
