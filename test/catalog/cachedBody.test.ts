@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { jsonBody, jsonListBody, lazyBody } from '../../src/catalog/cachedBody.js';
 
@@ -42,4 +43,18 @@ test('a lazy body is built on first use, once', () => {
   assert.equal(lazy.etag, etag);
   assert.equal(lazy.contentType, 'application/json; charset=utf-8');
   assert.equal(builds, 1, 'built once');
+});
+
+test('a JSON body owns a buffer of exactly its bytes, whatever else was allocated around it', () => {
+  // A body kept for a snapshot's life must not keep a shared 8 kB pool slab alive with it.
+  const bodies = Array.from({ length: 20 }, (_, n) => {
+    Buffer.from(`transient ${n}`);
+    return jsonBody({ id: `worker-${n}`, text: 'é'.repeat(n) });
+  });
+  for (const [n, { body, etag }] of bodies.entries()) {
+    assert.deepEqual(JSON.parse(body.toString('utf8')), { id: `worker-${n}`, text: 'é'.repeat(n) });
+    assert.equal(body.buffer.byteLength, body.byteLength);
+    assert.equal(body.byteOffset, 0);
+    assert.equal(etag, `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`);
+  }
 });
