@@ -19,6 +19,7 @@ import { parseConfigFile, type ConfigFile } from './configFile.js';
 import { CommitStatusReporter } from './github/commitStatusReporter.js';
 import { createGithubClient } from './github/githubClient.js';
 import { openConfiguredRepository } from './openConfiguredRepository.js';
+import { releasePackData } from './git/releasePackData.js';
 import { DeferredRefreshEngine } from './refresh/deferredRefreshEngine.js';
 import { RefreshEngine } from './refresh/refreshEngine.js';
 import { startReconcileLoop } from './refresh/reconcileLoop.js';
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
   const { snapshot, saver } = first;
   store.swap(snapshot);
   firstIndexAt = new Date();
+  // Whatever the first index read through isomorphic-git left it holding (whole packs) goes back to the disk.
+  await releasePackData(repo);
   metrics.observeIndex('start', (performance.now() - started) / 1000);
   store.onSwap((next) => saver.schedule(next));
   saver.schedule(snapshot);

@@ -12,6 +12,7 @@ import type { CatalogStore } from '../catalog/catalogStore.js';
 import type { BranchRecord } from '../catalog/branchRecord.js';
 import type { CatalogSnapshot } from '../catalog/snapshot.js';
 import type { GitLogger } from '../git/gitLogger.js';
+import { releasePackData } from '../git/releasePackData.js';
 import type { CatalogRepository } from '../git/types.js';
 import type { MirrorSync } from './mirrorSync.js';
 import type { RefreshObserver } from './refreshObserver.js';
@@ -151,6 +152,8 @@ export class RefreshEngine implements RefreshRequester {
     store.swap(next);
     this.#lastRefreshAt = this.#now();
     const done = performance.now();
+    // After the swap, so the refresh is served first: the packs it read stay on disk, not in memory.
+    await releasePackData(repo);
     this.#announce(previous, next, full !== undefined || touchesDefault ? undefined : branches.keys());
     this.#options.observer?.refreshed({ kind: wholeCatalog ? 'full' : 'branches', fetchSeconds: (synced - started) / 1000, indexSeconds: (done - synced) / 1000 });
     logger.info({

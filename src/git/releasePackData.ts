@@ -1,0 +1,67 @@
+// releasePackData: lets go of the pack bytes isomorphic-git's cache holds.
+// Its cache keeps, per pack, the parsed index (small, and what makes a read
+// fast) and — from the first object read out of the pack — the whole pack
+// file and every deep delta base it inflated, for as long as the cache lives,
+// which for a mirror is the process. At 10,000 branches that is the clone's
+// 23 MB pack, loaded again by the first refresh that reads an unchanged blob.
+//
+// Each released pack is read again, once, by the next read that needs it
+// (page-cached: a few ms), so a refresh or a history request pays a file
+// read, not the memory for ever. The pack is put back as a thenable that
+// reads the file on first use rather than as `null` (isomorphic-git's own
+// `unload`): a read already under way awaits the pack a second time, and
+// must find bytes there, not a hole. The pack's checksum was verified when
+// it was first loaded, and pack files are never rewritten under their name.
+//
+// This relies on isomorphic-git internals (the Map under
+// Symbol('PackfileCache'), GitPackIndex's `pack` and `offsetCache`), as
+// consolidatePacks does; should they change, nothing is released.
+
+import { typedFs } from './gitFs.js';
+import type { CatalogRepository } from './types.js';
+
+interface PackIndexInternals {
+  pack?: unknown;
+  offsetCache?: unknown;
+}
+
+/** Resolves with how many packs were released. */
+export async function releasePackData(repo: Pick<CatalogRepository, 'fs' | 'cache'>): Promise<number> {
+  const slots = repo.cache as Record<PropertyKey, unknown>;
+  const key = Object.getOwnPropertySymbols(slots).find((symbol) => symbol.description === 'PackfileCache');
+  const packs = key === undefined ? undefined : slots[key];
+  if (!(packs instanceof Map)) return 0;
+  const files = typedFs(repo.fs);
+  let released = 0;
+  for (const [indexPath, loading] of [...packs]) {
+    // A failed load removes itself from the map; there is nothing to release in it.
+    const index = (await Promise.resolve(loading).catch(() => undefined)) as PackIndexInternals | undefined;
+    if (typeof indexPath !== 'string' || index === null || typeof index !== 'object') continue;
+    if (!('pack' in index) || index.pack === null || index.pack === undefined) continue;
+    const packPath = indexPath.replace(/idx$/, 'pack');
+    index.pack = readOnFirstUse(async () => {
+      const bytes = await files.readFile(packPath);
+      return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    });
+    if ('offsetCache' in index) index.offsetCache = {};
+    released += 1;
+  }
+  return released;
+}
+
+/** A promise-like that runs `read` when first awaited, keeps what it gave, and tries again after a failure. */
+function readOnFirstUse(read: () => Promise<Buffer>): PromiseLike<Buffer> {
+  let reading: Promise<Buffer> | undefined;
+  return {
+    then(onFulfilled, onRejected) {
+      if (reading === undefined) {
+        const attempt = read();
+        reading = attempt;
+        attempt.catch(() => {
+          if (reading === attempt) reading = undefined;
+        });
+      }
+      return reading.then(onFulfilled, onRejected);
+    },
+  };
+}
