@@ -1,10 +1,11 @@
 // decodeSavedIndex: the reading side of savedIndex.ts — the header from the
 // first bytes of a file, checked against what this service expects, and the
-// structure part back into SavedBranch values. Anything that does not parse
-// is a SavedIndexError, never a half-read index.
+// structure part, once its checksum holds, back into SavedChunk values.
+// Anything that does not parse is a SavedIndexError, never a half-read index.
 
+import { createHash } from 'node:crypto';
 import { deserialize } from 'node:v8';
-import { MAX_HEADER_BYTES, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
+import { MAX_HEADER_BYTES, piecesSha256, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 
 export interface ExpectedSavedIndex {
@@ -74,9 +75,17 @@ export function splitPart(part: Buffer): Buffer[] {
   return pieces;
 }
 
-/** The structure part's chunks, decoded, in order. */
-export function decodeStructure(structure: Buffer): SavedChunk[] {
-  return splitPart(structure).map((bytes) => deserializeSaved(bytes) as SavedChunk);
+/** The structure part's chunks, decoded, in order, once the digest of their digests is the header's. */
+export function decodeStructure(structure: Buffer, header: SavedIndexHeader): SavedChunk[] {
+  const pieces = splitPart(structure);
+  if (piecesSha256(pieces.map(sha256Hex)) !== header.structureSha256) {
+    throw new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the structure part does not match its sha256');
+  }
+  return pieces.map((bytes) => deserializeSaved(bytes) as SavedChunk);
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** v8.deserialize, with garbage reported as a SavedIndexError. */
@@ -89,6 +98,10 @@ export function deserializeSaved(bytes: Buffer): unknown {
 }
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+export function isSha256(value: unknown): value is string {
+  return typeof value === 'string' && HEX_SHA256.test(value);
+}
 
 function checkHeaderShape(value: unknown): SavedIndexHeader {
   const header = value as Partial<Record<keyof SavedIndexHeader, unknown>> | null;
@@ -104,9 +117,7 @@ function checkHeaderShape(value: unknown): SavedIndexHeader {
     && isCount(header.structureBytes)
     && isCount(header.blobBytes)
     && isCount(header.detailsBytes)
-    && typeof header.structureSha256 === 'string' && HEX_SHA256.test(header.structureSha256)
-    && typeof header.blobsSha256 === 'string' && HEX_SHA256.test(header.blobsSha256)
-    && typeof header.detailsSha256 === 'string' && HEX_SHA256.test(header.detailsSha256);
+    && isSha256(header.structureSha256);
   if (!fine) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the header lacks a field or has one of the wrong type');
   return header as SavedIndexHeader;
 }

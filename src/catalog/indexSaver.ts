@@ -7,10 +7,14 @@
 // snapshot last written is not written again. (Compared by identity: equal
 // snapshot ids only mean equal tips, and a rejected tip with or without its
 // last good version has the same id.)
-// A failed save is logged and never affects serving.
+// A save copies the chunks no push changed from the file it saved last
+// (held open, see encodeSavedIndex), so after a push it encodes one chunk.
+// A failed save is logged and never affects serving; the next one then
+// encodes every chunk.
 
+import { open, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
-import { encodeSavedIndex } from './encodeSavedIndex.js';
+import { encodeSavedIndex, type SavedLayout } from './encodeSavedIndex.js';
 import { saveIndex } from './saveIndex.js';
 import type { CatalogSnapshot } from './snapshot.js';
 
@@ -25,6 +29,8 @@ export interface IndexSaverOptions {
   /** A snapshot whose content `file` already holds (a start that reused the whole saved index), if any. */
   readonly saved?: CatalogSnapshot;
   readonly now?: () => Date;
+  /** Branches per chunk on average (see encodeSavedIndex); for tests. */
+  readonly chunkBranches?: number;
 }
 
 export const DEFAULT_SAVE_DELAY_MS = 5000;
@@ -40,6 +46,8 @@ export class IndexSaver {
   #closed = false;
   /** Event-loop milliseconds the last save took. */
   #lastCostMs = 0;
+  /** The file this saver wrote last, open, and where its chunks are in it. */
+  #last: { readonly handle: FileHandle; readonly layout: SavedLayout } | undefined;
 
   constructor(options: IndexSaverOptions) {
     this.#options = options;
@@ -76,6 +84,7 @@ export class IndexSaver {
   async close(): Promise<void> {
     await this.flush();
     this.#closed = true;
+    await this.#forgetLast();
   }
 
   #saveNow(): Promise<void> {
@@ -95,7 +104,7 @@ export class IndexSaver {
     const snapshot = this.#pending;
     this.#pending = undefined;
     if (snapshot === undefined || snapshot === this.#saved) return;
-    const { file, serviceVersion, repository, gitUrl, logger, now } = this.#options;
+    const { file, serviceVersion, repository, gitUrl, logger, now, chunkBranches } = this.#options;
     const started = performance.now();
     let longestStepMs = 0;
     let busyMs = 0;
@@ -112,24 +121,37 @@ export class IndexSaver {
       stepStarted = performance.now();
     };
     try {
-      const encoded = await encodeSavedIndex({ snapshot, serviceVersion, repository, gitUrl, now, pause });
+      const encoded = await encodeSavedIndex({ snapshot, serviceVersion, repository, gitUrl, now, pause, chunkBranches, previous: this.#last?.layout });
       endStep();
       this.#lastCostMs = busyMs;
       const encodedAt = performance.now();
-      await saveIndex(file, encoded);
+      await saveIndex(file, encoded, this.#last?.handle);
       this.#saved = snapshot;
+      const written = await open(file, 'r');
+      await this.#forgetLast();
+      this.#last = { handle: written, layout: encoded.layout };
       logger.info({
         file,
         index: snapshot.id,
         branches: encoded.header.branches,
         bytes: encoded.bytes,
+        encodedChunks: encoded.encodedChunks,
+        copiedChunks: encoded.copiedChunks,
         encodeMs: Math.round(encodedAt - started),
         longestStepMs: Math.round(longestStepMs),
         eventLoopMs: Math.round(busyMs),
         writeMs: Math.round(performance.now() - encodedAt),
       }, 'saved the index for the next start');
     } catch (error) {
+      // Whatever failed, the next save starts from nothing it could not trust.
+      await this.#forgetLast();
       logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'could not save the index; the next start indexes from git');
     }
+  }
+
+  async #forgetLast(): Promise<void> {
+    const last = this.#last;
+    this.#last = undefined;
+    await last?.handle.close().catch(() => undefined);
   }
 }

@@ -1,19 +1,20 @@
 // loadSavedIndex: reads the saved index file, if there is one, and turns it
-// into the snapshot a restart rebuilds from. A worker thread reads and
-// hashes both parts (hashFileParts) while this thread reads, decodes and
-// restores them; nothing is returned before both checksums match. (WebCrypto's
-// digest would copy its 120 MB input on this thread first, and hashing here
-// costs ~80 ms at 10,000 branches on the critical path.) A file that fails
-// any check is logged, deleted and ignored: the caller indexes from git.
+// into the snapshot a restart rebuilds from. The structure part is verified
+// before it is decoded; then a worker thread reads and hashes each chunk's
+// blobs (hashFileParts) while this thread reads and restores them, and
+// nothing is returned before every checksum matches. (WebCrypto's digest
+// would copy its input on this thread first, and hashing 80 MB here costs
+// ~60 ms at 10,000 branches on the critical path.) A file that fails any
+// check is logged, deleted and ignored: the caller indexes from git.
 
 import { createHash } from 'node:crypto';
-import { hashFileParts } from './hashFileParts.js';
+import { hashFileParts, type FilePart } from './hashFileParts.js';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
 import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, type ExpectedSavedIndex } from './decodeSavedIndex.js';
 import { restoreSavedSnapshot } from './restoreSavedSnapshot.js';
 import { SavedDetails } from './savedDetails.js';
-import type { SavedIndexHeader } from './savedIndex.js';
+import type { SavedChunk, SavedIndexHeader } from './savedIndex.js';
 import { SavedIndexError, type SavedIndexProblem } from './savedIndexError.js';
 import type { CatalogSnapshot } from './snapshot.js';
 
@@ -26,7 +27,7 @@ export interface LoadSavedIndexOptions extends ExpectedSavedIndex {
 export interface SavedIndexTimings {
   /** Reading the file's parts. */
   readonly readMs: number;
-  /** v8-deserialising the structure part's columns (records' parsed fields wait: see restoreSavedSnapshot). */
+  /** Verifying and v8-deserialising the structure part's columns (records' parsed fields wait: see restoreSavedSnapshot). */
   readonly decodeMs: number;
   /** Records and served workers rebuilt over the blob buffer, shapes checked. */
   readonly restoreMs: number;
@@ -90,33 +91,26 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
   const length = headerLength(prefix);
   if (HEADER_PREFIX_BYTES + length > size) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ends inside its header');
   const { header, structureOffset } = parseHeader(await readExactly(handle, length, HEADER_PREFIX_BYTES), size, options);
-  const structurePart = { position: structureOffset, length: header.structureBytes };
-  const blobPart = { position: structureOffset + header.structureBytes, length: header.blobBytes };
+  // Verified before anything in it is decoded: its digest covers every other part's.
+  const structure = await readExactly(handle, header.structureBytes, structureOffset);
+  const structureRead = performance.now();
+  const chunks = decodeStructure(structure, header);
+  const decoded = performance.now();
+  const blobStart = structureOffset + header.structureBytes;
+  const blobParts = chunkBlobParts(chunks, blobStart, header.blobBytes);
   // Starting a worker costs tens of milliseconds: small files are hashed here (hashHere), as is
   // everything when the worker fails to start or read.
-  const hashed = structurePart.length + blobPart.length >= WORKER_HASH_MIN_BYTES
-    ? hashFileParts(handle.fd, [structurePart, blobPart]).then((digests) => digests, () => undefined)
+  const hashed = header.blobBytes >= WORKER_HASH_MIN_BYTES
+    ? hashFileParts(handle.fd, blobParts).then((digests) => digests, () => undefined)
     : Promise.resolve(undefined);
   try {
-    // Two allocations, not one: the blob buffer stays alive under every served body, the structure's is garbage once decoded.
-    const structure = await readExactly(handle, structurePart.length, structurePart.position);
-    const blobs = await readExactly(handle, blobPart.length, blobPart.position);
+    // Its own allocation: the blob buffer stays alive under every served body, the structure's is garbage once decoded.
+    const blobs = await readExactly(handle, header.blobBytes, blobStart);
     const read = performance.now();
-    let decoded = read;
-    let snapshot: CatalogSnapshot;
-    let details: SavedDetails;
-    try {
-      const chunks = decodeStructure(structure);
-      decoded = performance.now();
-      details = new SavedDetails({ handle, position: blobPart.position + blobPart.length, length: header.detailsBytes, sha256: header.detailsSha256, chunks: chunks.length });
-      snapshot = restoreSavedSnapshot(header, chunks, blobs, details);
-    } catch (error) {
-      // Damage makes decoding fail too; the checksum names the real cause.
-      verify(await hashed ?? hashHere(structure, blobs), header);
-      throw error;
-    }
+    const details = new SavedDetails({ handle, position: blobStart + header.blobBytes, length: header.detailsBytes, sha256s: chunks.map((chunk) => chunk.detailsSha256) });
+    const snapshot = restoreSavedSnapshot(header, chunks, blobs, details);
     const restored = performance.now();
-    verify(await hashed ?? hashHere(structure, blobs), header);
+    verify(await hashed ?? hashHere(blobs, blobParts, blobStart), chunks);
     const verified = performance.now();
     return {
       kind: 'loaded',
@@ -131,7 +125,7 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
       },
       header,
       bytes: size,
-      timings: { readMs: read - started, decodeMs: decoded - read, restoreMs: restored - decoded, verifyWaitMs: verified - restored },
+      timings: { readMs: structureRead - started + (read - decoded), decodeMs: decoded - structureRead, restoreMs: restored - read, verifyWaitMs: verified - restored },
     };
   } finally {
     // The worker reads through the same descriptor: the caller closes it only after the worker is done.
@@ -142,14 +136,29 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
 /** From about here, hashing on this thread (~1.5 GB/s) takes longer than starting a worker for it. */
 const WORKER_HASH_MIN_BYTES = 32 * 1024 * 1024;
 
-function verify([structureSha256, blobsSha256]: readonly string[], header: SavedIndexHeader): void {
-  if (structureSha256 !== header.structureSha256) throw new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the structure part does not match its sha256');
-  if (blobsSha256 !== header.blobsSha256) throw new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the blob part does not match its sha256');
+/** Where each chunk's blobs are in the file; their sizes must add up to the blob part. */
+function chunkBlobParts(chunks: readonly SavedChunk[], blobStart: number, blobBytes: number): FilePart[] {
+  let position = blobStart;
+  const parts = chunks.map((chunk) => {
+    const length = (chunk as Partial<SavedChunk>).blobBytes;
+    if (!Number.isSafeInteger(length) || length! < 0) throw new SavedIndexError('SAVED_INDEX_SHAPE', 'a saved chunk lacks the size of its blobs');
+    const part = { position, length: length! };
+    position += length!;
+    return part;
+  });
+  if (position - blobStart !== blobBytes) throw new SavedIndexError('SAVED_INDEX_SHAPE', `the chunks' blobs add up to ${position - blobStart} bytes; the header says ${blobBytes}`);
+  return parts;
 }
 
-/** When no worker thread could hash: the same digests, on this thread. */
-function hashHere(structure: Buffer, blobs: Buffer): string[] {
-  return [structure, blobs].map((part) => createHash('sha256').update(part).digest('hex'));
+function verify(digests: readonly string[], chunks: readonly SavedChunk[]): void {
+  if (digests.length !== chunks.length || chunks.some((chunk, at) => chunk.blobsSha256 !== digests[at])) {
+    throw new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the blob part does not match its sha256');
+  }
+}
+
+/** When no worker thread hashed them: the same digests, on this thread. */
+function hashHere(blobs: Buffer, parts: readonly FilePart[], blobStart: number): string[] {
+  return parts.map(({ position, length }) => createHash('sha256').update(blobs.subarray(position - blobStart, position - blobStart + length)).digest('hex'));
 }
 
 /** `length` bytes at `position` into a buffer of their own. */

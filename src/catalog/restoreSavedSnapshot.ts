@@ -18,6 +18,7 @@
 import { assembleSnapshot } from './assembleSnapshot.js';
 import type { BranchFile, BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.js';
 import type { CachedBody } from './cachedBody.js';
+import { isSha256 } from './decodeSavedIndex.js';
 import type { SavedChunk, SavedChunkDetails, SavedIndexHeader } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
@@ -32,7 +33,13 @@ export interface DetailsSource {
 export function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly SavedChunk[], blobs: Buffer, source: DetailsSource): CatalogSnapshot {
   const branches = new Map<string, BranchRecord>();
   const workers = new Map<string, ServedWorker>();
-  chunks.forEach((chunk, index) => restoreChunk({ chunk: checkChunk(chunk), details: () => source.chunk(index), blobs, branches, workers }));
+  // Each chunk's blob offsets count from where its blobs start (loadSavedIndex checked the sizes add up).
+  let blobStart = 0;
+  chunks.forEach((chunk, index) => {
+    const checked = checkChunk(chunk);
+    restoreChunk({ chunk: checked, details: () => source.chunk(index), blobs: blobs.subarray(blobStart, blobStart + checked.blobBytes), branches, workers });
+    blobStart += checked.blobBytes;
+  });
   if (branches.size !== header.branches) throw shape(`the header counts ${header.branches} branches; the file holds ${branches.size}`);
   return assembleSnapshot({ builtAt: new Date(header.savedAt), defaultBranch: header.defaultBranch ?? undefined, branches, workers });
 }
@@ -111,7 +118,8 @@ function checkChunk(value: unknown): SavedChunk {
   const fine = typeof chunk === 'object' && chunk !== null
     && [chunk.branchNames, chunk.branchOids, chunk.rejected, chunk.workerIds, chunk.workerBranches, chunk.fileNames, chunk.fileOids, chunk.contentTypes, chunk.bodyEtags].every(Array.isArray)
     && chunk.workerCounts instanceof Uint32Array && chunk.fileCounts instanceof Uint32Array && chunk.served instanceof Uint8Array
-    && chunk.fileBlobs instanceof Float64Array && chunk.bodyTypes instanceof Uint16Array && chunk.bodyModified instanceof Float64Array && chunk.bodyBlobs instanceof Float64Array;
+    && chunk.fileBlobs instanceof Float64Array && chunk.bodyTypes instanceof Uint16Array && chunk.bodyModified instanceof Float64Array && chunk.bodyBlobs instanceof Float64Array
+    && Number.isSafeInteger(chunk.blobBytes) && isSha256(chunk.blobsSha256) && isSha256(chunk.detailsSha256);
   if (!fine) throw shape('a saved chunk lacks a column or has one of the wrong type');
   const workers = sum(chunk.workerCounts);
   const files = sum(chunk.fileCounts);

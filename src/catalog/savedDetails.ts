@@ -1,14 +1,13 @@
 // SavedDetails: the details part of a saved index (every record's parsed
 // fields: metadata, .SRCINFO, commit, problems), read and verified once the
 // restart is already serving — a third of the file that no prebuilt response
-// needs. Nothing in it is decoded before its sha256 matches. A record read
+// needs. Nothing in it is decoded before every chunk's sha256 matches. A record read
 // before the background load got there reads the part synchronously; a
 // mismatch is a SavedIndexError, and the caller rebuilds from git.
 
-import { createHash } from 'node:crypto';
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { deserializeSaved, splitPart } from './decodeSavedIndex.js';
+import { deserializeSaved, sha256Hex, splitPart } from './decodeSavedIndex.js';
 import type { SavedChunkDetails } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 
@@ -17,9 +16,8 @@ export interface SavedDetailsOptions {
   readonly handle: FileHandle;
   readonly position: number;
   readonly length: number;
-  readonly sha256: string;
-  /** How many chunks the structure part has: the details must have as many. */
-  readonly chunks: number;
+  /** Per chunk of the structure part, the hex sha256 of its details: the details must have as many chunks. */
+  readonly sha256s: readonly string[];
 }
 
 export class SavedDetails {
@@ -54,7 +52,7 @@ export class SavedDetails {
   async decodeAll(pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<void> {
     await (this.#loading ??= this.#load());
     if (this.#failure !== undefined) throw this.#failure;
-    for (let index = 0; index < this.#options.chunks; index += 1) {
+    for (let index = 0; index < this.#options.sha256s.length; index += 1) {
       this.chunk(index);
       await pause();
     }
@@ -100,16 +98,16 @@ export class SavedDetails {
     return buffer;
   }
 
-  /** Checks the part's sha256 and chunk count; keeps its pieces or records the failure. */
+  /** Checks the chunk count and every chunk's sha256; keeps the pieces or records the failure. */
   #accept(buffer: Buffer): void {
     if (this.#failure !== undefined) return;
-    if (createHash('sha256').update(buffer).digest('hex') !== this.#options.sha256) {
-      this.#failure = new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the details part does not match its sha256');
-      return;
-    }
+    const { sha256s } = this.#options;
     try {
-      const pieces = splitPart(buffer);
-      if (pieces.length !== this.#options.chunks) throw new SavedIndexError('SAVED_INDEX_SHAPE', `${pieces.length} chunks of details for ${this.#options.chunks} chunks`);
+      // Each piece's digest is in the verified structure: a piece that is not there or not the same is damage.
+      const pieces = splitOrUndefined(buffer);
+      if (pieces === undefined || pieces.length !== sha256s.length || pieces.some((piece, at) => sha256Hex(piece) !== sha256s[at])) {
+        throw new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the details part does not match its sha256');
+      }
       this.#pieces = pieces;
     } catch (error) {
       this.#failure = error instanceof SavedIndexError ? error : new SavedIndexError('SAVED_INDEX_MALFORMED', String(error));
@@ -120,5 +118,13 @@ export class SavedDetails {
     const handle = this.#handle;
     this.#handle = undefined;
     await handle?.close();
+  }
+}
+
+function splitOrUndefined(part: Buffer): Buffer[] | undefined {
+  try {
+    return splitPart(part);
+  } catch {
+    return undefined;
   }
 }

@@ -7,27 +7,41 @@
 //   "RBEEIDX1"  8 bytes of magic
 //   u32 BE      byte length of the header
 //   header      UTF-8 JSON, SavedIndexHeader
-//   structure   `structureBytes`: per SAVE_CHUNK_BRANCHES branches (so saving can yield),
-//               [u32 BE length][v8.serialize(SavedChunk)]
-//   blobs       `blobBytes`: every body and branch file, back to back
+//   structure   `structureBytes`: per chunk of branches, [u32 BE length][v8.serialize(SavedChunk)]
+//   blobs       `blobBytes`: per chunk, every body and branch file of its branches, back to back
 //   details     `detailsBytes`: per chunk, in the same order, [u32 BE length][v8.serialize(SavedChunkDetails)]
 //
 // A restart reads and verifies the structure and the blobs — everything it
 // serves — and reads the details (a third of the file, needed only by views
-// such as search) after it is serving; each part has its own sha256, and
-// details are verified before any of them is decoded. Bytes live apart from
-// the structure so that, once loaded, the served bodies are views of one
-// buffer holding nothing else.
+// such as search) after it is serving. Bytes live apart from the structure so
+// that, once loaded, the served bodies are views of one buffer holding
+// nothing else.
+//
+// Chunks are what makes a save after a push cheap: a chunk holds its own
+// checksums (of its blobs and of its details) and blob offsets relative to
+// where its blobs start, so a chunk whose branches did not change is written
+// again as the same bytes, copied from the previous file (see
+// encodeSavedIndex). Their boundaries depend on branch names alone (a branch
+// whose name hashes to a multiple of the average ends one), so a branch
+// created or deleted changes the one chunk it falls in, not every chunk after
+// it. The header's structureSha256 covers every chunk's digest, so one read
+// of the structure verifies all of it, and through it every other part.
 
+import { createHash } from 'node:crypto';
 import type { BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.js';
 
 export const SAVED_INDEX_MAGIC = Buffer.from('RBEEIDX1');
 /** Bump on any change to the layout or to what a saved value means. */
-export const SAVED_INDEX_FORMAT = 1;
+export const SAVED_INDEX_FORMAT = 2;
 /** A header is a few hundred bytes; anything far larger is not one. */
 export const MAX_HEADER_BYTES = 64 * 1024;
-/** Branches per chunk: one chunk is what a save does between two turns of the event loop. */
-export const SAVE_CHUNK_BRANCHES = 128;
+/**
+ * Branches per chunk on average: a push re-encodes one chunk, and one chunk is
+ * what a save does between two turns of the event loop.
+ */
+export const SAVE_CHUNK_BRANCHES = 64;
+/** No chunk holds more, whatever its names hash to. */
+export const MAX_CHUNK_BRANCHES = 256;
 
 export interface SavedIndexHeader {
   readonly format: number;
@@ -46,10 +60,8 @@ export interface SavedIndexHeader {
   readonly structureBytes: number;
   readonly blobBytes: number;
   readonly detailsBytes: number;
-  /** Hex sha256 of each part. */
+  /** Hex sha256 of the hex sha256 of every structure chunk, in order, one per line (see piecesSha256). */
   readonly structureSha256: string;
-  readonly blobsSha256: string;
-  readonly detailsSha256: string;
 }
 
 /**
@@ -72,7 +84,7 @@ export interface SavedChunk {
   readonly fileCounts: Uint32Array;
   readonly fileNames: string[];
   readonly fileOids: string[];
-  /** Per file: offset, length in the blob part. */
+  /** Per file: offset from this chunk's first blob byte, length. */
   readonly fileBlobs: Float64Array;
   /** Per worker: 1 when its saved responses follow, 0 when it gets fresh ones on restart. */
   readonly served: Uint8Array;
@@ -82,8 +94,13 @@ export interface SavedChunk {
   readonly bodyTypes: Uint16Array;
   /** Milliseconds since the epoch; NaN for no Last-Modified. */
   readonly bodyModified: Float64Array;
-  /** Per served worker: offset, length of legacy, v1 and clone-url (files are their record's bytes). */
+  /** Per served worker: offset from this chunk's first blob byte, length of legacy, v1 and clone-url (files are their record's bytes). */
   readonly bodyBlobs: Float64Array;
+  /** This chunk's share of the blob part, and its hex sha256. */
+  readonly blobBytes: number;
+  readonly blobsSha256: string;
+  /** Hex sha256 of this chunk's piece of the details part (without its length prefix). */
+  readonly detailsSha256: string;
 }
 
 /** The rest of each record, decoded on first use (see restoreSavedSnapshot): parsed files are most of the decoding cost. */
@@ -95,4 +112,9 @@ export interface SavedChunkDetails {
 /** The repository a saved index belongs to: a mirror by its (redacted) URL, a local repository by its git directory. */
 export function repositoryIdentity(repo: { readonly kind: string; readonly gitdir: string; readonly url?: string | undefined }): string {
   return repo.kind === 'mirror' && repo.url !== undefined ? `mirror ${repo.url}` : `${repo.kind} ${repo.gitdir}`;
+}
+
+/** The digest the header keeps for a list of digests: one line each, in order. */
+export function piecesSha256(digests: readonly string[]): string {
+  return createHash('sha256').update(digests.join('\n')).digest('hex');
 }

@@ -3,13 +3,16 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
+import { encodeSavedIndex } from '../../src/catalog/encodeSavedIndex.js';
 import { firstIndex } from '../../src/catalog/firstIndex.js';
 import { IndexSaver } from '../../src/catalog/indexSaver.js';
 import { loadSavedIndex } from '../../src/catalog/loadSavedIndex.js';
 import { NotifyingCatalogStore } from '../../src/catalog/notifyingCatalogStore.js';
 import { repositoryIdentity } from '../../src/catalog/savedIndex.js';
 import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
+import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import { silentGitLogger, type GitLogger } from '../../src/git/gitLogger.js';
+import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import { snapshotWithout } from '../helpers/snapshotWithout.js';
 import { fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { makeTempDir } from '../helpers/tempDir.js';
@@ -51,11 +54,12 @@ test('flush writes at once; a snapshot identical to the saved one is not written
   unchanged.schedule(snapshotWithout(snapshot, ['sd-worker-rbee-cpu']));
   await unchanged.flush();
   assert.equal(existsSync(file), true, 'equal tips but another served catalog (a lost last-good version) is written');
+  await unchanged.close();
   rmSync(file);
 
   const saver = new IndexSaver({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: silentGitLogger });
   saver.schedule(snapshot);
-  await saver.flush();
+  await saver.close();
   assert.equal(existsSync(file), true);
 
   const blocked = path.join(dir, 'not-a-folder');
@@ -86,7 +90,7 @@ test('firstIndex indexes from git the first time and from the saved index the ne
   const file = savedIndexPath({ dir: savedIndexDir, repository: repositoryIdentity(repo), gitUrl: TEST_GIT_URL });
   rmSync(file);
   warm.saver.schedule(warm.snapshot);
-  await warm.saver.flush();
+  await warm.saver.close();
   assert.equal(existsSync(file), false, 'a start that reused the whole saved index does not write it again');
   assert.equal(warm.from, 'saved index');
   assert.equal(warm.reusedBranches, cold.snapshot.branches.size);
@@ -116,4 +120,45 @@ test('firstIndex answers damaged parsed fields with a snapshot indexed from git'
   for (const [name, record] of rebuilt.branches) assert.notEqual(record, warm.snapshot.branches.get(name), `${name} is indexed again, not reused`);
   assert.deepEqual(rebuilt.workers.get('llm-worker-rbee-cpu')?.record.metadata, cold.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata);
   assert.equal(existsSync(file), false);
+});
+
+test('a save after a push copies the unchanged chunks from the last file and writes exactly the bytes a full save writes', async (t) => {
+  const { repo, gitdir, sourceDir } = await fixtureRepository(t);
+  const dir = await makeTempDir(t, 'rbee-saver');
+  const repository = repositoryIdentity(repo);
+  const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
+  const now = () => new Date('2026-02-01T00:00:00Z');
+  const saves: Array<Record<string, unknown>> = [];
+  const logger: GitLogger = { ...silentGitLogger, info: (details, message) => { if (message.startsWith('saved the index')) saves.push(details); } };
+  // A chunk per branch: the fixture's branches are few.
+  const options = { serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, now, chunkBranches: 1 };
+  const saver = new IndexSaver({ file, logger, ...options });
+  const before = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now });
+  saver.schedule(before);
+  await saver.flush();
+
+  // A push: one branch moves; every other record is the same object (buildSnapshot reuses them).
+  writeFileSync(path.join(sourceDir, 'sd-worker-rbee-cpu', 'README.md'), '# sd-worker-rbee-cpu\n\nA new release.\n');
+  await createRepositoryFromFolders({ sourceDir, gitdir, defaultBranch: 'master' });
+  const after = await buildSnapshot({ repo: await openCatalogRepository({ source: gitdir, cacheDir: path.join(dir, 'cache') }), gitUrl: TEST_GIT_URL, previous: before, now });
+  assert.notEqual(after.branches.get('sd-worker-rbee-cpu'), before.branches.get('sd-worker-rbee-cpu'));
+  saver.schedule(after);
+  await saver.close();
+
+  const [full, incremental] = saves;
+  assert.equal(full?.copiedChunks, 0, 'the first save encodes every chunk');
+  const chunks = Number(full?.encodedChunks);
+  assert.ok(chunks >= 3, `the fixture spans several chunks (${chunks})`);
+  assert.equal(incremental?.encodedChunks, 1, 'only the moved branch\'s chunk is encoded again');
+  assert.equal(incremental?.copiedChunks, chunks - 1);
+
+  const fresh = await encodeSavedIndex({ snapshot: after, ...options });
+  assert.equal(fresh.encodedChunks, chunks);
+  assert.deepEqual(readFileSync(file), Buffer.concat(fresh.pieces as Uint8Array[]), 'byte for byte what a full save of the new snapshot writes');
+  const loaded = await loadSavedIndex({ file, logger: silentGitLogger, ...options });
+  assert.equal(loaded.kind, 'loaded');
+  if (loaded.kind !== 'loaded') return;
+  assert.equal(loaded.snapshot.workers.get('sd-worker-rbee-cpu')?.files.get('README.md')?.body.toString(), '# sd-worker-rbee-cpu\n\nA new release.\n');
+  await loaded.decodeDetails(async () => undefined);
+  assert.deepEqual(loaded.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata, after.workers.get('llm-worker-rbee-cpu')?.record.metadata);
 });
