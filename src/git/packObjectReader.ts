@@ -8,6 +8,8 @@
 //
 // Packs are held in memory while the reader lives (isomorphic-git's cache
 // holds them for ever); a reader is meant to live for one index and go.
+// Several readers, one per indexer thread, can share one reading of the
+// packs (readPackFiles with `shared`, then packObjectReaderFrom).
 // `read` answers undefined for anything it cannot vouch for — an object that
 // is loose or in a pack written after it opened, a pack it could not read,
 // an entry that is malformed, too deep a delta chain, or bytes whose SHA-1 is
@@ -15,11 +17,9 @@
 // what is served never depends on which path read it.
 
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
-import type { PromiseFsClient } from 'isomorphic-git';
-import { isNotFound, typedFs } from './gitFs.js';
 import { FANOUT_BYTES, findObject, IDX_MAGIC, objectCount, PACK_HEADER_BYTES, packOffset, TRAILER_BYTES } from './packIndex.js';
+import { readPackFiles, type PackFiles, type ReadPackFilesOptions } from './readPackFiles.js';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 
@@ -33,36 +33,38 @@ export interface ObjectReader {
   read(oid: string): GitObject | undefined;
 }
 
-export interface OpenPackObjectReaderOptions {
-  readonly fs: PromiseFsClient;
-  readonly gitdir: string;
-}
+export type OpenPackObjectReaderOptions = Omit<ReadPackFilesOptions, 'shared'>;
 
 const TYPES: ReadonlyArray<GitObjectType | undefined> = [undefined, 'commit', 'tree', 'blob', 'tag'];
 const OFS_DELTA = 6;
 const REF_DELTA = 7;
 /** git's own default depth is 50 and its hard limit 4095; deeper than this is not a pack git wrote. */
 const MAX_DELTA_DEPTH = 4096;
-/** Inflated delta bases kept for later deltas; past this many bytes the cache starts over. */
-const BASE_CACHE_BYTES = 32 * 1024 * 1024;
+/** Inflated delta bases a reader keeps for later deltas, unless told otherwise. */
+export const DEFAULT_BASE_CACHE_BYTES = 32 * 1024 * 1024;
 const OID = /^[0-9a-f]{40}$/;
 
 export async function openPackObjectReader(options: OpenPackObjectReaderOptions): Promise<ObjectReader> {
-  const fs = typedFs(options.fs);
-  const folder = path.join(options.gitdir, 'objects', 'pack');
-  let names: string[];
-  try {
-    names = await fs.readdir(folder);
-  } catch (error) {
-    if (isNotFound(error)) return new PackObjectReader([]);
-    throw error;
-  }
+  return packObjectReaderFrom(await readPackFiles(options));
+}
+
+export interface PackObjectReaderOptions {
+  /** Inflated delta bases kept for later deltas; past this many bytes the cache starts over. */
+  readonly baseCacheBytes?: number;
+}
+
+/**
+ * A reader over packs already read (readPackFiles), shared memory or not: an
+ * indexer thread builds its own over the packs the main thread read. Every
+ * reader checks the packs the same way, so all of them serve the same objects.
+ */
+export function packObjectReaderFrom(files: readonly PackFiles[], options: PackObjectReaderOptions = {}): ObjectReader {
   const packs: Pack[] = [];
-  for (const name of names.filter((entry) => entry.endsWith('.idx')).sort()) {
-    const pack = await loadPack(fs, path.join(folder, name));
+  for (const each of files) {
+    const pack = checkedPack(asBuffer(each.idx), asBuffer(each.data));
     if (pack !== undefined) packs.push(pack);
   }
-  return new PackObjectReader(packs);
+  return new PackObjectReader(packs, options.baseCacheBytes ?? DEFAULT_BASE_CACHE_BYTES);
 }
 
 interface Pack {
@@ -74,17 +76,8 @@ interface Pack {
   readonly bases: Map<number, GitObject>;
 }
 
-/** The pack beside an index, or undefined when either is unreadable or they do not belong together. */
-async function loadPack(fs: ReturnType<typeof typedFs>, idxPath: string): Promise<Pack | undefined> {
-  let idx: Buffer;
-  let data: Buffer;
-  try {
-    idx = asBuffer(await fs.readFile(idxPath));
-    data = asBuffer(await fs.readFile(`${idxPath.slice(0, -'.idx'.length)}.pack`));
-  } catch {
-    // A pack git is writing or removing right now, or one too large for a Buffer: isomorphic-git decides.
-    return undefined;
-  }
+/** A pack and its index, or undefined when they are not a version 2 pair that belongs together. */
+function checkedPack(idx: Buffer, data: Buffer): Pack | undefined {
   if (idx.length < 8 + FANOUT_BYTES + 2 * TRAILER_BYTES || idx.readUInt32BE(0) !== IDX_MAGIC || idx.readUInt32BE(4) !== 2) return undefined;
   if (data.length < PACK_HEADER_BYTES + TRAILER_BYTES || data.toString('latin1', 0, 4) !== 'PACK') return undefined;
   const count = objectCount(idx);
@@ -106,7 +99,10 @@ class PackObjectReader implements ObjectReader {
   /** The oid being read, as bytes: one buffer for every read instead of one allocated per read. */
   private readonly key = Buffer.alloc(20);
 
-  constructor(private readonly packs: readonly Pack[]) {}
+  constructor(
+    private readonly packs: readonly Pack[],
+    private readonly baseCacheBytes: number,
+  ) {}
 
   read(oid: string): GitObject | undefined {
     if (!OID.test(oid)) return undefined;
@@ -164,7 +160,7 @@ class PackObjectReader implements ObjectReader {
   }
 
   private remember(pack: Pack, offset: number, object: GitObject): void {
-    if (this.baseBytes + object.bytes.length > BASE_CACHE_BYTES) {
+    if (this.baseBytes + object.bytes.length > this.baseCacheBytes) {
       for (const each of this.packs) each.bases.clear();
       this.baseBytes = 0;
     }
