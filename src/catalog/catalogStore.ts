@@ -2,7 +2,7 @@
 // assignment, which is what makes an index update atomic for readers; each
 // swap also records what changed in the store's change log (/v1/changes).
 
-import { ChangeLog } from './changeLog.js';
+import { ChangeLog, type SnapshotPatch } from './changeLog.js';
 import type { CatalogSnapshot } from './snapshot.js';
 
 export class CatalogStore {
@@ -19,9 +19,10 @@ export class CatalogStore {
     return this.#current;
   }
 
-  swap(next: CatalogSnapshot): void {
+  /** `patch`: how `next` was made, when it was patched from a snapshot (see ChangeLog.record). */
+  swap(next: CatalogSnapshot, patch?: SnapshotPatch): void {
     // Recorded first: a reader that sees `next` finds its cursor already there.
-    this.changes.record(this.#current, next);
+    this.changes.record(this.#current, next, patch);
     this.#current = next;
   }
 }

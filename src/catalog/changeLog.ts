@@ -30,6 +30,12 @@ export type ChangesSince =
   /** Not something this service hands out. */
   | { readonly kind: 'invalid' };
 
+/** A snapshot made from `from` by re-indexing `branches` alone (patchSnapshot). */
+export interface SnapshotPatch {
+  readonly from: CatalogSnapshot;
+  readonly branches: Iterable<string>;
+}
+
 export interface ChangeLogOptions {
   /** Events kept; older cursors expire. */
   readonly capacity?: number;
@@ -63,10 +69,18 @@ export class ChangeLog {
     return this.#first + this.#events.length;
   }
 
-  /** Records the changes from `previous` to `next`; nothing for the first snapshot, whose dump is the baseline. */
-  record(previous: CatalogSnapshot | undefined, next: CatalogSnapshot): void {
+  /**
+   * Records the changes from `previous` to `next`; nothing for the first
+   * snapshot, whose dump is the baseline. `patch`, when `next` was patched
+   * from `previous`, names every branch whose workers may differ: only their
+   * workers are compared, so a push costs what it changed, not the catalog's
+   * size. (Patched from another snapshot, it is ignored.)
+   */
+  record(previous: CatalogSnapshot | undefined, next: CatalogSnapshot, patch?: SnapshotPatch): void {
     if (previous !== undefined && previous !== next) {
-      for (const event of diffWorkers(previous.workers, next.workers, next.builtAt.toISOString())) {
+      const at = next.builtAt.toISOString();
+      const events = patch?.from === previous ? diffBranches(previous, next, patch.branches, at) : diffWorkers(previous.workers, next.workers, at);
+      for (const event of events) {
         this.#events.push(event);
         this.#json.push(JSON.stringify(event));
       }
@@ -123,16 +137,41 @@ export class ChangeLog {
  */
 export function diffWorkers(previous: ReadonlyMap<string, ServedWorker>, next: ReadonlyMap<string, ServedWorker>, at: string): ChangeEvent[] {
   const events: ChangeEvent[] = [];
-  const event = (type: ChangeType, served: ServedWorker): ChangeEvent =>
-    ({ type, id: served.record.id, version: served.record.version, commit: served.record.commit.oid, at });
   for (const [id, served] of next) {
-    const before = previous.get(id);
-    if (before === undefined) events.push(event('added', served));
-    else if (before.record !== served.record && (before.record.commit.oid !== served.record.commit.oid || before.record.version !== served.record.version)) {
-      events.push(event('updated', served));
-    }
+    const change = changeOf(previous.get(id), served, at);
+    if (change !== undefined) events.push(change);
   }
-  for (const [id, served] of previous) if (!next.has(id)) events.push(event('removed', served));
-  // Two sorted runs: one merge keeps the whole list in id order.
+  for (const [id, served] of previous) if (!next.has(id)) events.push(eventOf('removed', served, at));
+  return byId(events);
+}
+
+/** diffWorkers over the workers the named branches held before or hold now. */
+function diffBranches(previous: CatalogSnapshot, next: CatalogSnapshot, branches: Iterable<string>, at: string): ChangeEvent[] {
+  const ids = new Set<string>();
+  for (const name of branches) {
+    for (const snapshot of [previous, next]) for (const worker of snapshot.branches.get(name)?.workers ?? []) ids.add(worker.id);
+  }
+  const events: ChangeEvent[] = [];
+  for (const id of ids) {
+    const before = previous.workers.get(id);
+    const after = next.workers.get(id);
+    const change = after === undefined ? (before === undefined ? undefined : eventOf('removed', before, at)) : changeOf(before, after, at);
+    if (change !== undefined) events.push(change);
+  }
+  return byId(events);
+}
+
+/** `added`, `updated` (another commit or version, not merely a new record), or nothing. */
+function changeOf(before: ServedWorker | undefined, after: ServedWorker, at: string): ChangeEvent | undefined {
+  if (before === undefined) return eventOf('added', after, at);
+  if (before.record === after.record) return undefined;
+  return before.record.commit.oid !== after.record.commit.oid || before.record.version !== after.record.version ? eventOf('updated', after, at) : undefined;
+}
+
+function eventOf(type: ChangeType, served: ServedWorker, at: string): ChangeEvent {
+  return { type, id: served.record.id, version: served.record.version, commit: served.record.commit.oid, at };
+}
+
+function byId(events: ChangeEvent[]): ChangeEvent[] {
   return events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -4,6 +4,7 @@
 // without each of them knowing about saving.
 
 import { CatalogStore } from './catalogStore.js';
+import type { SnapshotPatch } from './changeLog.js';
 import type { CatalogSnapshot } from './snapshot.js';
 
 export class NotifyingCatalogStore extends CatalogStore {
@@ -13,8 +14,8 @@ export class NotifyingCatalogStore extends CatalogStore {
     this.#listeners.push(listener);
   }
 
-  override swap(next: CatalogSnapshot): void {
-    super.swap(next);
+  override swap(next: CatalogSnapshot, patch?: SnapshotPatch): void {
+    super.swap(next, patch);
     // Listeners must not throw (IndexSaver.schedule does not); a swap has already happened.
     for (const listener of this.#listeners) listener(next);
   }

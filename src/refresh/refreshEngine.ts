@@ -149,7 +149,7 @@ export class RefreshEngine implements RefreshRequester {
     const synced = performance.now();
     fetched();
     const next = await rebuild();
-    store.swap(next);
+    store.swap(next, wholeCatalog || previous === undefined ? undefined : { from: previous, branches: branches.keys() });
     this.#lastRefreshAt = this.#now();
     const done = performance.now();
     // After the swap, so the refresh is served first: the packs it read stay on disk, not in memory.

@@ -84,3 +84,29 @@ test('ChangeLog refuses an epoch or capacity it could not keep its promises with
   assert.throws(() => new ChangeLog({ capacity: 0 }));
   assert.notEqual(new ChangeLog().epoch, new ChangeLog().epoch, 'random per log');
 });
+
+test('a patch from the previous snapshot compares only its branches\' workers, with the events a full diff gives', async (t) => {
+  const { full, without } = await snapshots(t);
+  const names = ['sd-worker-rbee-cpu', 'llm-worker-rbee-cuda'];
+  const less = await without(full, names);
+  const events = (log: ChangeLog): unknown => {
+    const page = log.since(`${log.epoch}.0`, 100);
+    return page.kind === 'events' ? page.events : page;
+  };
+  const logOf = (record: (log: ChangeLog) => void): ChangeLog => {
+    const log = new ChangeLog();
+    log.record(undefined, full);
+    record(log);
+    return log;
+  };
+  const patched = logOf((log) => log.record(full, less, { from: full, branches: names }));
+  assert.deepEqual(events(patched), events(logOf((log) => log.record(full, less))));
+  assert.deepEqual(diffWorkers(full.workers, less.workers, 'T').length, 2);
+
+  // Only the named branches are looked at: naming one of the two reports one.
+  const narrowed = logOf((log) => log.record(full, less, { from: full, branches: ['sd-worker-rbee-cpu'] }));
+  assert.deepEqual((events(narrowed) as Array<{ id: string }>).map((event) => event.id), ['sd-worker-rbee-cpu']);
+  // A patch made from another snapshot says nothing about this swap: everything is compared.
+  const stale = logOf((log) => log.record(full, less, { from: less, branches: ['sd-worker-rbee-cpu'] }));
+  assert.deepEqual(events(stale), events(patched));
+});
