@@ -9,6 +9,7 @@ import type { WorkerHistory } from './catalog/workerHistory.js';
 import { catalogPlugin } from './http/catalogPlugin.js';
 import { errorHandler } from './http/errorHandler.js';
 import { notFoundHandler } from './http/notFoundHandler.js';
+import { lazyChildLogger } from './http/lazyRequestLogger.js';
 import { OneLineRequestLog } from './http/requestLog.js';
 import type { RefreshStatus } from './refresh/refreshEngine.js';
 import type { RefreshRequester } from './refresh/refreshRequest.js';
@@ -61,6 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
     logController: new OneLineRequestLog(),
+    // Each request's child logger is built when the request first logs, not for every request.
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: 1024 * 1024,
     // Long ids must reach validation (400), not fall off the router as 404s.
     routerOptions: { maxParamLength: 2048 },

@@ -62,5 +62,6 @@ export function encodedEtag(etag: string, encoding: ContentEncoding | undefined)
 
 /** The identity representation's tag behind an encoded one. */
 export function identityEtag(etag: string): string {
-  return etag.replace(/-(?:br|gz)"$/, '"');
+  // What encodedEtag appends, taken off again: `"…-br"` or `"…-gz"` → `"…"`.
+  return etag.endsWith('-br"') || etag.endsWith('-gz"') ? `${etag.slice(0, -4)}"` : etag;
 }

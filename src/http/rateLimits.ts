@@ -28,6 +28,11 @@ const NEVER_LIMITED = new Set(['/webhooks/github', '/health', '/ready', '/metric
 
 export const rateLimitPlugin = fp(async (app: FastifyInstance, limits: RateLimits) => {
   const limitOf = (request: FastifyRequest): number => limits[ROUTE_LIMITS[request.routeOptions.url ?? ''] ?? 'api'];
+  // Decided per route as it is added, before the plugin sees it: a route that is never limited
+  // (by nature, or a limit of 0) gets no limiter hook at all rather than one that lets every request through.
+  app.addHook('onRoute', (route) => {
+    if (NEVER_LIMITED.has(route.url) || limits[ROUTE_LIMITS[route.url] ?? 'api'] === 0) route.config = { ...route.config, rateLimit: false };
+  });
   await app.register(rateLimit, {
     global: true,
     timeWindow: 60_000,

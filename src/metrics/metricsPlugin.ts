@@ -18,10 +18,12 @@ export const metricsPlugin = fp(async (app: FastifyInstance, options: { metrics:
   const { metrics } = options;
   app.decorate('catalogMetrics', metrics);
   if (metrics === undefined) return;
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook: every request passes here, and an async one would cost each a promise.
+  app.addHook('onResponse', (request, reply, done) => {
     // The route's pattern, never the URL: ids and queries would grow the label set without end.
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('cache-control', 'no-store').type(metrics.registry.contentType);

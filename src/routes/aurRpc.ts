@@ -45,7 +45,7 @@ export async function aurRpcRoutes(app: FastifyInstance, options: AurRpcOptions 
     done(null, formFields(body as string));
   });
 
-  const answer = (request: FastifyRequest, reply: FastifyReply, aur: AurRequest, callback?: string): Promise<FastifyReply> => {
+  const answer = (request: FastifyRequest, reply: FastifyReply, aur: AurRequest, callback?: string): Promise<void> | undefined => {
     const snapshot = catalog.snapshot();
     // aurweb checks the callback before anything else and answers a bad one in JSON.
     if (callback !== undefined && callback !== '' && !JSONP_CALLBACK.test(callback)) {

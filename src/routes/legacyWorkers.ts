@@ -19,6 +19,7 @@ export async function legacyWorkerRoutes(app: FastifyInstance): Promise<void> {
   const { catalog } = app;
   const schema = { params: workerIdParams };
   // Each answer's ETag is known from the snapshot alone, so a current revalidation is not rate-limited (rateLimits.ts).
+  // The handlers are not async: sendCached answers synchronously, and an async handler's promise would cost each request a turn.
   const idOf = (request: FastifyRequest): string => (request.params as WorkerIdParams).id;
   const pkgbuildOf = (id: string): CachedBody => {
     const pkgbuild = legacyWorker(catalog.snapshot(), id).files.get('PKGBUILD');
@@ -26,21 +27,21 @@ export async function legacyWorkerRoutes(app: FastifyInstance): Promise<void> {
     return pkgbuild;
   };
 
-  app.get('/workers', { config: { currentEtag: () => catalog.snapshot().legacyList.etag } }, async (request, reply) =>
+  app.get('/workers', { config: { currentEtag: () => catalog.snapshot().legacyList.etag } }, (request, reply) =>
     sendCached(request, reply, catalog.snapshot().legacyList, catalog.cacheMaxAgeSeconds));
 
   app.get<{ Params: WorkerIdParams }>('/workers/:id', {
     schema,
     config: { currentEtag: (request) => legacyWorker(catalog.snapshot(), idOf(request)).legacy.etag },
-  }, async (request, reply) =>
+  }, (request, reply) =>
     sendCached(request, reply, legacyWorker(catalog.snapshot(), request.params.id).legacy, catalog.cacheMaxAgeSeconds));
 
   app.get<{ Params: WorkerIdParams }>('/workers/:id/PKGBUILD', {
     schema,
     config: { currentEtag: (request) => pkgbuildOf(idOf(request)).etag },
-  }, async (request, reply) => sendCached(request, reply, pkgbuildOf(request.params.id), catalog.cacheMaxAgeSeconds));
+  }, (request, reply) => sendCached(request, reply, pkgbuildOf(request.params.id), catalog.cacheMaxAgeSeconds));
 
-  app.get<{ Params: WorkerIdParams }>('/workers/:id/clone-url', { schema }, async (request, reply) =>
+  app.get<{ Params: WorkerIdParams }>('/workers/:id/clone-url', { schema }, (request, reply) =>
     sendCached(request, reply, legacyWorker(catalog.snapshot(), request.params.id).cloneUrl, catalog.cacheMaxAgeSeconds));
 }
 

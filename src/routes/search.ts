@@ -106,6 +106,16 @@ export interface SearchRouteOptions {
 
 /** At most this many bytes of kept answers per index: 256 pages of 50 entries fit many times over. */
 const ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
+/** Raw query strings whose parsed query and ETag each index keeps, bounded in count and in characters (a URL may carry kilobytes of ignored parameters). */
+const KNOWN_QUERY_ENTRIES = 1024;
+const KNOWN_QUERY_CHARACTERS = 1024 * 1024;
+
+interface KnownQuery {
+  readonly query: WorkerQuery;
+  readonly etag: string;
+  /** The raw query's length plus the parsed query's rough size. */
+  readonly weight: number;
+}
 
 export async function searchRoutes(app: FastifyInstance, options: SearchRouteOptions): Promise<void> {
   const { catalog } = app;
@@ -119,12 +129,28 @@ export async function searchRoutes(app: FastifyInstance, options: SearchRouteOpt
     weigh: (answer) => answer.body.byteLength,
   }));
 
+  // The validated query is a pure function of the raw query string, and so is its ETag within one
+  // index: a listing asked for again (a revalidation above all) skips the canonical form and its hash.
+  // Only queries that passed every check are kept, so a bad one still fails each time.
+  const knownQueriesOf = perSnapshot(() => new BoundedCache<string, KnownQuery>({
+    maxEntries: KNOWN_QUERY_ENTRIES,
+    maxWeight: KNOWN_QUERY_CHARACTERS,
+    weigh: (known) => known.weight,
+  }));
+
+  // Not async: a kept answer goes out synchronously, and an async handler's promise would cost each request a turn.
   app.get<{ Querystring: SearchQuerystring }>('/v1/workers', {
     schema: { querystring: searchQuery, response: { 200: searchResponse, ...v1ErrorResponses } },
-  }, async (request, reply) => {
+  }, (request, reply) => {
     const snapshot = catalog.snapshot();
-    const query = workerQuery(request.query);
-    const etag = queryEtag(snapshot, 'search', request.query);
+    const knownQueries = knownQueriesOf(snapshot);
+    const rawQuery = rawQueryOf(request.url);
+    let known = knownQueries.get(rawQuery);
+    if (known === undefined) {
+      known = { query: workerQuery(request.query), etag: queryEtag(snapshot, 'search', request.query), weight: rawQuery.length + 256 };
+      knownQueries.set(rawQuery, known);
+    }
+    const { query, etag } = known;
     const answers = answersOf(snapshot);
     const kept = answers?.get(etag);
     if (kept !== undefined) return sendCached(request, reply, kept, catalog.cacheMaxAgeSeconds);
@@ -266,6 +292,12 @@ function isOn(value: string): boolean {
 function queryEtag(snapshot: CatalogSnapshot, route: 'search' | 'suggest', query: object): string {
   const canonical = JSON.stringify(Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)));
   return `"${servedAnswerDigest(snapshot, route, canonical)}"`;
+}
+
+/** What follows the `?` of a request URL, as the client sent it. */
+function rawQueryOf(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? '' : url.slice(at + 1);
 }
 
 /** The first index whose id is not below `prefix`. */

@@ -36,7 +36,7 @@ export async function snapshotRoutes(app: FastifyInstance, options: SnapshotRout
     if (isHistoryFailure(archive)) throw failureError(archive);
     return archive;
   };
-  const send = (request: FastifyRequest, reply: FastifyReply, archive: SnapshotArchive, filename: string): Promise<FastifyReply> => {
+  const send = (request: FastifyRequest, reply: FastifyReply, archive: SnapshotArchive, filename: string): Promise<void> | undefined => {
     reply.headers(checksumHeaders(archive.sha256)).header('content-disposition', `attachment; filename="${filename}"`);
     return sendCached(request, reply, archiveBody(archive), catalog.cacheMaxAgeSeconds);
   };

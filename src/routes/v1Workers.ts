@@ -26,7 +26,8 @@ export async function v1WorkerRoutes(app: FastifyInstance): Promise<void> {
     return served;
   };
 
-  app.get<{ Params: WorkerIdParams }>('/v1/workers/:id', { schema }, async (request, reply) =>
+  // Not async: sendCached answers synchronously, and an async handler's promise would cost each request a turn.
+  app.get<{ Params: WorkerIdParams }>('/v1/workers/:id', { schema }, (request, reply) =>
     sendCached(request, reply, servedWorker(request.params.id).v1, catalog.cacheMaxAgeSeconds));
 
   for (const file of SERVED_FILES) {
@@ -37,7 +38,7 @@ export async function v1WorkerRoutes(app: FastifyInstance): Promise<void> {
         ...v1ErrorResponses,
       },
     };
-    app.get<{ Params: WorkerIdParams }>(`/v1/workers/:id/${file}`, { schema: fileSchema }, async (request, reply) => {
+    app.get<{ Params: WorkerIdParams }>(`/v1/workers/:id/${file}`, { schema: fileSchema }, (request, reply) => {
       const body = servedWorker(request.params.id).files.get(file);
       if (body === undefined) throw new HttpError(404, 'FILE_NOT_FOUND', `This worker has no ${file}`);
       return sendCached(request, reply, body, catalog.cacheMaxAgeSeconds);
