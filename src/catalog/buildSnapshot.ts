@@ -5,15 +5,16 @@
 // patchSnapshot, whose cost follows the change.
 
 import { availableParallelism } from 'node:os';
-import { openPackObjectReader, type ObjectReader } from '../git/packObjectReader.js';
+import { packObjectReaderFrom, type ObjectReader } from '../git/packObjectReader.js';
+import { readPackFiles } from '../git/readPackFiles.js';
 import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
-import { mapLimited } from '../mapLimited.js';
 import type { BranchFiles, BranchRef, CatalogRepository, RepositoryRefs } from '../git/types.js';
 import { assembleSnapshot, servedWorkerFor } from './assembleSnapshot.js';
 import { createBranchIndexerPool, type BranchIndexerPool } from './branchIndexerPool.js';
 import type { BranchRecord } from './branchRecord.js';
 import { indexBranch, indexBranchFiles } from './indexBranch.js';
 import { keepLastGood } from './keepLastGood.js';
+import { mapInRanges } from './mapInRanges.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
 
 export interface BuildSnapshotOptions {
@@ -47,25 +48,45 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Cata
     return before !== undefined && before.oid === ref.oid ? before : undefined;
   };
   const toRead = sorted.filter((ref) => reused(ref) === undefined).length;
-  // Both live for this build only: the packs and threads they hold go with it.
-  const objects: ObjectReader | undefined = toRead >= PACK_READER_FROM_BRANCHES ? await openPackObjectReader(repo) : undefined;
-  const indexers: BranchIndexerPool | undefined = toRead >= INDEXER_POOL_FROM_BRANCHES ? createBranchIndexerPool({ threads: availableParallelism() }) : undefined;
+  const pooled = toRead >= INDEXER_POOL_FROM_BRANCHES;
+  // All live for this build only: the packs and threads they hold go with it.
+  // Shared with the threads, the packs are read once for every reader.
+  const packs = toRead >= PACK_READER_FROM_BRANCHES ? await readPackFiles({ fs: repo.fs, gitdir: repo.gitdir, shared: pooled }) : undefined;
+  const indexers: BranchIndexerPool | undefined = pooled ? createBranchIndexerPool({ threads: availableParallelism(), packs }) : undefined;
+  // This thread's reader: every branch below the pool's threshold, above it only those a failed thread leaves.
+  let ownObjects: ObjectReader | undefined;
+  const objects = (): ObjectReader | undefined => (packs === undefined ? undefined : (ownObjects ??= packObjectReaderFrom(packs)));
 
-  let records: BranchRecord[];
+  let built: Array<{ record: BranchRecord; served: ServedWorker[] }>;
   try {
     // A thread that cannot start or dies costs speed, not the index: the branch is indexed here instead.
     const indexFiles = indexers === undefined ? undefined : (ref: BranchRef, files: BranchFiles) => indexers.index(ref, files).catch(() => indexBranchFiles(ref, files));
-    records = await mapLimited(sorted, BRANCHES_IN_FLIGHT, async (ref) => reused(ref)
-      ?? keepLastGood(await indexBranch(repo, ref, { objects, indexFiles }), previous?.branches.get(ref.name)));
+    const indexOne = async (ref: BranchRef, lane: number): Promise<BranchRecord> => {
+      if (indexers === undefined) return indexBranch(repo, ref, { objects: objects() });
+      let record: BranchRecord | undefined;
+      try {
+        record = await indexers.read(ref, lane);
+      } catch {
+        return indexBranch(repo, ref, { objects: objects(), indexFiles });
+      }
+      // The packs could not serve it (a loose object, say): read through isomorphic-git, as indexBranch with a reader would.
+      return record ?? indexBranch(repo, ref, { indexFiles });
+    };
+    const lanes = indexers?.threads ?? 1;
+    built = await mapInRanges(sorted, { lanes, perLane: Math.ceil(BRANCHES_IN_FLIGHT / lanes) }, async (ref, _index, lane) => {
+      const record = reused(ref) ?? keepLastGood(await indexOne(ref, lane), previous?.branches.get(ref.name));
+      // Served as each record arrives, while the threads work on the next ones.
+      return { record, served: record.workers.map((worker) => servedWorkerFor(worker, record, previous?.workers.get(worker.id), gitUrl)) };
+    });
   } finally {
     await indexers?.close();
   }
 
   const branches = new Map<string, BranchRecord>();
   const workers = new Map<string, ServedWorker>();
-  for (const record of records) {
+  for (const { record, served } of built) {
     branches.set(record.name, record);
-    for (const worker of record.workers) workers.set(worker.id, servedWorkerFor(worker, record, previous?.workers.get(worker.id), gitUrl));
+    record.workers.forEach((worker, index) => workers.set(worker.id, served[index]!));
   }
   return assembleSnapshot({ builtAt: now(), defaultBranch, branches, workers });
 }

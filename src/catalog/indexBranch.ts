@@ -3,7 +3,7 @@
 // bad content: every defect becomes a Problem.
 
 import type { ObjectReader } from '../git/packObjectReader.js';
-import { readBranchFiles } from '../git/readBranchFiles.js';
+import { readBranchFiles, readBranchFilesFromObjects } from '../git/readBranchFiles.js';
 import type { BranchFiles, BranchRef, CatalogRepository } from '../git/types.js';
 import { parseMetadata, type WorkerMetadata } from '../parse/metadata.js';
 import { printSrcinfo } from '../parse/pkgbuildSrcinfo.js';
@@ -34,14 +34,27 @@ export async function indexBranch(repo: CatalogRepository, ref: BranchRef, optio
   try {
     branchFiles = await readBranchFiles(repo, { commitOid: ref.oid, names: SERVED_FILES, objects: options.objects });
   } catch (error) {
-    return failed(ref, undefined, [{
-      code: 'GIT_READ_FAILED',
-      severity: 'error',
-      file: '',
-      message: `the branch tip ${ref.oid} could not be read: ${error instanceof Error ? error.message : String(error)}`,
-    }]);
+    return readFailed(ref, error);
   }
   return (options.indexFiles ?? indexBranchFiles)(ref, branchFiles);
+}
+
+/**
+ * indexBranch with every object read from `objects` alone (an indexer thread
+ * reads this way, with no repository at hand); undefined when the reader
+ * cannot serve them all, and indexBranch must read the branch through
+ * isomorphic-git instead — which is what indexBranch with `objects` does.
+ */
+export async function indexBranchFromObjects(objects: ObjectReader, ref: BranchRef): Promise<BranchRecord | undefined> {
+  const badName = branchNameProblem(ref.name);
+  if (badName !== undefined) return failed(ref, undefined, [badName]);
+  let branchFiles: BranchFiles | undefined;
+  try {
+    branchFiles = readBranchFilesFromObjects(objects, { commitOid: ref.oid, names: SERVED_FILES });
+  } catch (error) {
+    return readFailed(ref, error);
+  }
+  return branchFiles === undefined ? undefined : indexBranchFiles(ref, branchFiles);
 }
 
 /** The record of a branch whose files are already read: from git here, from a working copy in scripts/validate.ts. */
@@ -134,6 +147,15 @@ function branchNameProblem(name: string): Problem | undefined {
     file: '',
     message: 'branch names of workers must match ^[a-z0-9][a-z0-9.+_-]*$ and be at most 100 characters',
   };
+}
+
+function readFailed(ref: BranchRef, error: unknown): BranchRecord {
+  return failed(ref, undefined, [{
+    code: 'GIT_READ_FAILED',
+    severity: 'error',
+    file: '',
+    message: `the branch tip ${ref.oid} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+  }]);
 }
 
 function failed(ref: BranchRef, branchFiles: BranchFiles | undefined, problems: Problem[]): BranchRecord {

@@ -24,7 +24,7 @@ export interface ReadBranchFilesOptions {
 }
 
 export async function readBranchFiles(repo: CatalogRepository, options: ReadBranchFilesOptions): Promise<BranchFiles> {
-  const fast = options.objects === undefined ? undefined : readBranchFilesFrom(options.objects, options);
+  const fast = options.objects === undefined ? undefined : readBranchFilesFromObjects(options.objects, options);
   if (fast !== undefined) return fast;
   const { fs, gitdir, cache } = repo;
   const { commit, oid } = await readCommit({ fs, gitdir, cache, oid: options.commitOid });
@@ -82,8 +82,11 @@ async function listTree(
   return { tree, truncated: false };
 }
 
-/** readBranchFiles from an ObjectReader alone; undefined when any object needs isomorphic-git. */
-function readBranchFilesFrom(objects: ObjectReader, options: ReadBranchFilesOptions): BranchFiles | undefined {
+/**
+ * readBranchFiles from an ObjectReader alone, synchronously (an indexer thread
+ * reads this way); undefined when any object needs isomorphic-git.
+ */
+export function readBranchFilesFromObjects(objects: ObjectReader, options: Omit<ReadBranchFilesOptions, 'objects'>): BranchFiles | undefined {
   const commitObject = objects.read(options.commitOid);
   if (commitObject?.type !== 'commit') return undefined;
   const commit = parseCommit(options.commitOid, commitObject.bytes);

@@ -2,6 +2,8 @@
 // indexBranchFiles' records on this thread — for every fixture branch, good
 // and broken, and for every PKGBUILD of the reader's corpus (decided,
 // undecidable, syntax errors) — whatever order the threads finish in; a
+// branch the threads read from shared packs is the record indexBranch makes,
+// and one whose objects are not in the packs is left to the caller; a
 // closed pool refuses work.
 
 import assert from 'node:assert/strict';
@@ -10,9 +12,15 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readWorkingCopy } from '../../scripts/lib/readWorkingCopy.js';
+import { createSyntheticCatalog } from '../../scripts/lib/syntheticCatalog.js';
 import { createBranchIndexerPool } from '../../src/catalog/branchIndexerPool.js';
-import { indexBranchFiles } from '../../src/catalog/indexBranch.js';
+import { indexBranch, indexBranchFiles } from '../../src/catalog/indexBranch.js';
+import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
+import { readPackFiles } from '../../src/git/readPackFiles.js';
+import { readRepositoryRefs } from '../../src/git/readRepositoryRefs.js';
 import type { BranchFiles, BranchRef } from '../../src/git/types.js';
+import { git } from '../helpers/nativeGit.js';
+import { makeTempDir } from '../helpers/tempDir.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
@@ -69,6 +77,39 @@ test('every fixture branch and corpus PKGBUILD indexes the same on the pool as o
   }
   assert.ok(served >= 5 && rejected >= 5, 'good and broken branches alike');
   assert.ok(codes.size >= 5, 'several kinds of problems crossed the thread boundary');
+});
+
+test('branches read on the pool from shared packs are the records indexBranch makes; a loose commit is left to the caller', { timeout: 120_000 }, async (t) => {
+  const root = await makeTempDir(t, 'rbee-pool-packs');
+  const gitdir = path.join(root, 'catalog.git');
+  await createSyntheticCatalog(gitdir, 12);
+  // So few objects fast-import writes loose; a served repository is packed.
+  await git(['--git-dir', gitdir, 'repack', '-a', '-d', '--quiet']);
+  // A commit written loose, after the pack: the threads' readers cannot vouch for it.
+  const tree = (await git(['--git-dir', gitdir, 'rev-parse', 'llm-worker-rbee-cpu-b00003^{tree}'])).trim();
+  const loose = (await git(['--git-dir', gitdir, 'commit-tree', tree, '-m', 'loose'], { env: { GIT_AUTHOR_DATE: '@1700000000 +0000', GIT_COMMITTER_DATE: '@1700000000 +0000' } })).trim();
+  await git(['--git-dir', gitdir, 'update-ref', 'refs/heads/llm-worker-rbee-cpu-loose', loose]);
+  const repo = await openCatalogRepository({ source: gitdir, cacheDir: path.join(root, 'cache') });
+  const packs = await readPackFiles({ fs: repo.fs, gitdir, shared: true });
+  assert.ok(packs.length > 0 && packs.every((pack) => pack.data.buffer instanceof SharedArrayBuffer));
+  const pool = createBranchIndexerPool({ threads: 2, packs });
+  t.after(() => pool.close());
+
+  const refs = (await readRepositoryRefs(repo)).branches.filter((ref) => ref.name !== 'master');
+  const pooled = await Promise.all(refs.map((ref, index) => pool.read(ref, index % 2)));
+  for (const [index, ref] of refs.entries()) {
+    if (ref.oid === loose) assert.equal(pooled[index], undefined, 'the loose commit');
+    else assert.deepEqual(pooled[index], await indexBranch(repo, ref), ref.name);
+  }
+  assert.equal(pooled.filter((record) => record?.workers.length === 1).length, 12);
+  // A lane past the pool's threads still reads, on another thread.
+  assert.deepEqual(await pool.read(refs[0]!, 7), pooled[0]);
+});
+
+test('a pool without packs reads nothing itself', { timeout: 60_000 }, async (t) => {
+  const pool = createBranchIndexerPool({ threads: 1 });
+  t.after(() => pool.close());
+  assert.equal(await pool.read({ name: 'demo', oid: 'a'.repeat(40) }, 0), undefined);
 });
 
 test('a closed pool refuses new work', { timeout: 60_000 }, async () => {
