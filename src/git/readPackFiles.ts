@@ -39,11 +39,16 @@ export async function readPackFiles(options: ReadPackFilesOptions): Promise<Pack
     try {
       idx = await fs.readFile(idxPath);
       data = await fs.readFile(`${idxPath.slice(0, -'.idx'.length)}.pack`);
+      if (options.shared === true) {
+        idx = sharedCopy(idx);
+        data = sharedCopy(data);
+      }
     } catch {
-      // A pack git is writing or removing right now, or one too large for a Buffer: isomorphic-git decides.
+      // A pack git is writing or removing right now, or one too large for a Buffer
+      // (or for shared memory): isomorphic-git decides.
       continue;
     }
-    packs.push(options.shared === true ? { idx: sharedCopy(idx), data: sharedCopy(data) } : { idx, data });
+    packs.push({ idx, data });
   }
   return packs;
 }
