@@ -38,20 +38,23 @@ const RESERVED: ReadonlySet<string> = new Set([
   'in', 'function', 'time', 'coproc', '!', '{', '}', '[[', ']]', 'declare', 'typeset', 'export', 'readonly',
   'local', 'unset', 'unsetenv',
 ]);
+const AFTER_ASSIGNMENTS: ReadonlySet<string> = new Set(['variable_assignment', 'variable_assignments']);
 const DECLARATIONS: ReadonlySet<string> = new Set(['export', 'local', 'declare', 'typeset', 'readonly']);
 
 const ASSIGNMENT = /[A-Za-z_][A-Za-z0-9_]*\+?=/y;
 const VARIABLE = /[A-Za-z_][A-Za-z0-9_]*/y;
 const FUNCTION_HEAD = /([A-Za-z_][A-Za-z0-9_.+-]*)[ \t]*\(\)/y;
-/** tree-sitter-bash's word token, without backslashes (which this parser leaves to tree-sitter). */
-const WORD = /[^'"<>{}[\]()`$|&;\\\s]+/y;
-const COMMAND_NAME = /^[A-Za-z0-9_./+:,@%-]+$/;
+/** What ends tree-sitter-bash's word token (a backslash too: escapes are left to tree-sitter). */
+const NOT_IN_WORD = new Uint8Array(128);
+for (const c of `'"<>{}[]()\`$|&;\\ \t\n\v\f\r`) NOT_IN_WORD[c.charCodeAt(0)] = 1;
+/** Command names tree-sitter surely reads as one word (its scanner splits `Y%m`, `a@b` and `https:` after the name). */
+const COMMAND_NAME = /^[A-Za-z_./][A-Za-z0-9_./+,-]*$/;
 const NUMBER = /^-?(0x)?[0-9]+(#[0-9A-Za-z@_]+)?$/;
 /** Plain text after ${v:-, ${v:+ …: what tree-sitter surely reads as one word (it splits at `-`, for one). */
 const EXPANSION_WORD = /[A-Za-z0-9_.]+/y;
 /** A pattern in ${v#…}, ${v%…} and ${v/…/…}. */
 const EXPANSION_PATTERN = /[A-Za-z0-9_.*?+-]+/y;
-const EXPANSION_REPLACEMENT = /[A-Za-z0-9_.+-]+/y;
+const EXPANSION_REPLACEMENT = /[A-Za-z0-9_.]+/y;
 /** A [[ … == … ]] right side tree-sitter reads as one extglob_pattern. */
 const TEST_PATTERN = /[A-Za-z0-9_.+-]+/y;
 const TEST_OPERATOR = /-(eq|ne|lt|le|gt|ge|[nzefdrwxsL])(?=[ \t])/y;
@@ -83,7 +86,7 @@ class Parser {
     const children = [...block.children, ...block.pending];
     // A file of comments only (or nothing) has an odd root extent; tree-sitter handles it.
     if (!children.some((child) => child.type !== 'comment' && child.type !== ';')) bail();
-    return new FastBashNode(this.source, 'program', true, children[0]!.startIndex, this.text.length, children, block.fields.length === 0 ? undefined : [...block.fields, ...block.pending.map(() => undefined)]);
+    return new FastBashNode(this.source, 'program', true, children[0]!.startIndex, this.text.length, children, fieldsOr([...block.fields, ...block.pending.map(() => undefined)]));
   }
 
   // Tokens
@@ -110,6 +113,28 @@ class Parser {
     pattern.lastIndex = this.at;
     const found = pattern.exec(this.text);
     return found === null ? undefined : found[0];
+  }
+
+  /** Whether a sticky pattern matches here (without building a match). */
+  private sees(pattern: RegExp): boolean {
+    pattern.lastIndex = this.at;
+    return pattern.test(this.text);
+  }
+
+  /** The length of the word token here (see NOT_IN_WORD), 0 when none; a loop, not a regex: this is the hottest scan. */
+  private wordLength(from = this.at): number {
+    let end = from;
+    for (; end < this.text.length; end += 1) {
+      const code = this.text.charCodeAt(end);
+      if (code < 128 && NOT_IN_WORD[code] === 1) break;
+    }
+    return end - from;
+  }
+
+  /** A reserved word standing alone here (as a command name or an argument). */
+  private atReservedWord(): boolean {
+    const length = this.wordLength();
+    return length > 0 && length <= 8 && RESERVED.has(this.text.slice(this.at, this.at + length)) && isDelimiter(this.text.charAt(this.at + length));
   }
 
   /** Blanks and line continuations, which tree-sitter skips as extras. */
@@ -167,6 +192,7 @@ class Parser {
    */
   private statements(closer: 'eof' | ')' | '}' | 'if'): Block {
     const block: Block = { children: [], fields: [], pending: [], end: this.at };
+    let afterAssignments = false;
     for (;;) {
       this.skipBlanksAndNewlines();
       if (this.atEnd()) {
@@ -179,15 +205,24 @@ class Parser {
       }
       if (closer === ')' && this.char() === ')') return block;
       if (closer === '}' && this.char() === '}') return block;
-      if (closer === 'if' && (this.atKeyword('elif') || this.atKeyword('else') || this.atKeyword('fi'))) return block;
+      if (closer === 'if' && (this.atKeyword('elif') || this.atKeyword('else') || this.atKeyword('fi'))) {
+        if (afterAssignments && !this.atKeyword('fi')) bail(); // see below
+        return block;
+      }
       this.flush(block);
-      this.add(block, this.andOr());
+      const statement = this.andOr();
+      // tree-sitter may read `a=1 b=2`, newlines and a command (`else`, `elif`, `if …`, too) as one command with
+      // assignments first: after several assignments on a line, only more assignments are certain.
+      if (afterAssignments && !AFTER_ASSIGNMENTS.has(statement.type)) bail();
+      this.add(block, statement);
       this.skipBlanks();
       if (this.atComment()) this.add(block, this.comment());
       const c = this.char();
       if (c === '\n') {
         this.at += 1;
         block.end = this.at;
+        // Once set it stays: `a=1 b=2`, `c=1`, then a command is one command to tree-sitter too.
+        afterAssignments ||= statement.type === 'variable_assignments';
       } else if (c === ';') {
         if (this.char(1) === ';' || this.char(1) === '&') bail();
         this.add(block, this.leaf(';', false, 1));
@@ -240,8 +275,8 @@ class Parser {
   private statement(): FastBashNode {
     const c = this.char();
     if (c === '[') return this.testCommand();
-    if (this.match(ASSIGNMENT) !== undefined) return this.assignments();
-    if (this.match(FUNCTION_HEAD) !== undefined) return this.functionDefinition();
+    if (this.sees(ASSIGNMENT)) return this.assignments();
+    if (this.sees(FUNCTION_HEAD)) return this.functionDefinition();
     if (this.atKeyword('if')) return this.ifStatement();
     for (const keyword of DECLARATIONS) if (this.atKeyword(keyword)) return this.declaration(keyword);
     return this.command([]);
@@ -250,11 +285,17 @@ class Parser {
   /** `a=1`, `a=1 b=2` (variable_assignments) or `A=1 cmd …` (a command with assignments first). */
   private assignments(): FastBashNode {
     const assignments: FastBashNode[] = [];
-    while (this.match(ASSIGNMENT) !== undefined) {
+    while (this.sees(ASSIGNMENT)) {
       assignments.push(this.assignment());
       this.skipBlanks();
     }
-    if (this.atStatementEnd()) return assignments.length === 1 ? assignments[0]! : this.node('variable_assignments', assignments);
+    if (this.atStatementEnd()) {
+      if (assignments.length === 1) return assignments[0]!;
+      const node = this.node('variable_assignments', assignments);
+      // Assignments continued over lines (`a=1 \` then `b=2`) are read otherwise by tree-sitter.
+      if (node.text.includes('\n')) bail();
+      return node;
+    }
     return this.command(assignments);
   }
 
@@ -316,21 +357,19 @@ class Parser {
   }
 
   private command(assignments: FastBashNode[]): FastBashNode {
-    if (this.atStatementEnd()) bail();
-    const word = this.match(WORD);
-    if (word !== undefined && RESERVED.has(word) && isDelimiter(this.text.charAt(this.at + word.length))) bail();
-    const children = [...assignments];
+    if (this.atStatementEnd() || this.atReservedWord()) bail();
+    const children = assignments;
     const fields: (string | undefined)[] = assignments.map(() => undefined);
-    // tree-sitter reads `0a=1`, `é=1` and `a#b=1` as assignments of a kind, or splits them: plain names only.
-    if (assignments.length === 0 && (word === undefined || !COMMAND_NAME.test(word) || !isDelimiter(this.text.charAt(this.at + word.length)))) bail();
+    // tree-sitter reads `0a=1`, `é=1` and `a#b=1` as assignments of a kind, `-` and `1` otherwise: plain names only.
+    const length = this.wordLength();
+    if (length === 0 || !COMMAND_NAME.test(this.text.slice(this.at, this.at + length)) || !isDelimiter(this.text.charAt(this.at + length))) bail();
     const name = this.literal('argument');
     children.push(this.node('command_name', [name]));
     fields.push('name');
     for (;;) {
       this.skipBlanks();
       if (this.atStatementEnd()) break;
-      const argumentWord = this.match(WORD);
-      if (argumentWord !== undefined && RESERVED.has(argumentWord) && isDelimiter(this.text.charAt(this.at + argumentWord.length))) bail();
+      if (this.atReservedWord()) bail();
       children.push(this.literal('argument'));
       fields.push('argument');
     }
@@ -343,7 +382,7 @@ class Parser {
     for (;;) {
       this.skipBlanks();
       if (this.atStatementEnd()) break;
-      if (this.match(ASSIGNMENT) !== undefined) children.push(this.assignment());
+      if (this.sees(ASSIGNMENT)) children.push(this.assignment());
       else {
         const name = this.match(VARIABLE);
         if (name === undefined || !isDelimiter(this.text.charAt(this.at + name.length))) bail();
@@ -371,10 +410,13 @@ class Parser {
     children.push(...body.children);
     fields.push(...body.fields);
     let pending = body.pending;
+    let sawElse = false;
     while (this.atKeyword('elif') || this.atKeyword('else')) {
+      if (sawElse) bail();
       children.push(...pending);
       fields.push(...pending.map(() => undefined));
-      const clause = this.atKeyword('elif') ? this.elifClause() : this.elseClause();
+      sawElse = this.atKeyword('else');
+      const clause = sawElse ? this.elseClause() : this.elifClause();
       children.push(clause.node);
       fields.push(undefined);
       pending = clause.pending;
@@ -415,6 +457,8 @@ class Parser {
   private clause(children: FastBashNode[]): { node: FastBashNode; pending: FastBashNode[] } {
     if (children[0]!.type === 'elif') children.push(this.leaf('then', false, 4));
     const body = this.statements('if');
+    // tree-sitter takes blank lines after the last statement into the clause, and maybe the comments among them: not ours.
+    if (body.pending.length > 0 || this.text.slice(body.end, this.at).includes('\n')) bail();
     const all = [...children, ...body.children];
     const end = Math.max(body.end, all[all.length - 1]!.endIndex);
     const node = new FastBashNode(this.source, children[0]!.type === 'elif' ? 'elif_clause' : 'else_clause', true, all[0]!.startIndex, end, all, fieldsOr([...children.map(() => undefined), ...body.fields]));
@@ -496,6 +540,8 @@ class Parser {
   }
 
   private testOperand(): FastBashNode {
+    // `~x`, `+x`, `-x`, `!x` are unary expressions in a test.
+    if ('~+-!'.includes(this.char())) bail();
     const operand = this.literal('test');
     if (!isDelimiter(this.char())) bail();
     return operand;
@@ -511,6 +557,8 @@ class Parser {
       if (!double || !/^[0-9]+$/.test(pattern)) bail();
       return this.leaf('number', true, pattern.length);
     }
+    // Its pattern scanner takes `y`, `x86_64`, `a.b` and `_a` as patterns, but `roc` as a word: letters first are not ours.
+    if (pattern.length > 1 && /^[A-Za-z]{2}/.test(pattern)) bail();
     return this.leaf('extglob_pattern', true, pattern.length);
   }
 
@@ -532,17 +580,26 @@ class Parser {
       } else if (this.atEnd() || c === ' ' || c === '\t' || c === '\n' || c === ';' || c === '&' || c === '|' || c === ')') {
         break;
       } else {
-        const word = this.match(WORD);
-        // `{`, `}`, `[`, `]`, `(`, `<`, `>`, a backclash or a backquote: brace expressions, globs, redirects, escapes.
-        if (word === undefined) bail();
+        const length = this.wordLength();
+        // `{`, `}`, `[`, `]`, `(`, `<`, `>`, a backslash or a backquote: brace expressions, globs, redirects, escapes.
+        if (length === 0) bail();
         // `#` glued to a word and `=` starting one (outside a value) are read in other ways by tree-sitter.
-        if (word.startsWith('#') || (word.startsWith('=') && place !== 'value')) bail();
-        // tree-sitter's number token wins over a word of the same length (`1`, `-1`, `0x1f`, `2#101`).
-        parts.push(this.leaf(NUMBER.test(word) ? 'number' : 'word', true, word.length));
+        if (c === '#' || (c === '=' && place !== 'value')) bail();
+        // tree-sitter's number token wins over a word of the same length (`1`, `-1`, `0x1f`, `2#101`); `1#` and
+        // `1#$x` are other number forms.
+        const numeric = c === '-' || (c >= '0' && c <= '9');
+        const text = this.text.slice(this.at, this.at + length);
+        if (numeric && text.includes('#') && !NUMBER.test(text)) bail();
+        const number = numeric && NUMBER.test(text);
+        parts.push(this.leaf(number ? 'number' : 'word', true, length));
       }
     }
     if (parts.length === 0) bail();
     if (parts.length === 1) return parts[0]!;
+    // tree-sitter splits `$p/u/$q/L` and `1$x$y/z` before a later `$name` glued to more text: one `$name` only,
+    // as the first expansion.
+    const expansions = parts.filter((part) => part.type === 'simple_expansion' || part.type === 'expansion');
+    if (expansions.slice(1).some((part) => part.type === 'simple_expansion')) bail();
     return this.node('concatenation', parts);
   }
 
@@ -560,8 +617,8 @@ class Parser {
         else children.push(this.dollar());
       } else {
         const start = this.at;
-        // tree-sitter skips blanks just before the closing quote and a line continuation opening a run as
-        // whitespace (folding them into the next token): not ours.
+        // tree-sitter may skip a run of blanks alone (before `$` or the closing quote) or a line continuation
+        // opening a run as whitespace, folding it into the next token: not ours.
         if (c === '\\' && this.char(1) === '\n') bail();
         while (!this.atEnd()) {
           const d = this.char();
@@ -571,7 +628,7 @@ class Parser {
             this.at += 2;
           } else this.at += 1;
         }
-        if (this.char() === '"' && /^[ \t]*$/.test(this.text.slice(start, this.at))) bail();
+        if (/^[ \t]*$/.test(this.text.slice(start, this.at))) bail();
         children.push(new FastBashNode(this.source, 'string_content', true, start, this.at));
       }
     }
