@@ -82,14 +82,18 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 /** The tag of `header` that matches `etag`, without a weak prefix; `etag` itself for `*`. */
 function matchingTag(header: string, etag: string): string | undefined {
   // A revalidating client sends back the one tag it got: no list to split.
-  if (header === etag) return etag;
+  if (!header.includes(',')) return matchingCandidate(header.trim(), etag);
   for (const candidate of header.split(',')) {
-    const tag = candidate.trim();
-    if (tag === '*') return etag;
-    const strong = tag.startsWith('W/') ? tag.slice(2) : tag;
-    if (identityEtag(strong) === etag) return strong;
+    const match = matchingCandidate(candidate.trim(), etag);
+    if (match !== undefined) return match;
   }
   return undefined;
+}
+
+function matchingCandidate(tag: string, etag: string): string | undefined {
+  if (tag === etag || tag === '*') return etag;
+  const strong = tag.startsWith('W/') ? tag.slice(2) : tag;
+  return identityEtag(strong) === etag ? strong : undefined;
 }
 
 /** Adds a request header to Vary, keeping what others (CORS's Origin) put there. */

@@ -21,6 +21,7 @@ import { WORKER_ID_MAX_LENGTH } from '../catalog/workerId.js';
 import { v1ErrorResponses } from '../http/errorEnvelope.js';
 import { HttpError, invalidQuery } from '../http/httpError.js';
 import { sendCached } from '../http/sendCached.js';
+import { KnownQueries } from './knownQueries.js';
 import { workerIdParams } from './workerIdParams.js';
 
 const MAX_LIMIT = 500;
@@ -106,15 +107,13 @@ export interface SearchRouteOptions {
 
 /** At most this many bytes of kept answers per index: 256 pages of 50 entries fit many times over. */
 const ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
-/** Raw query strings whose parsed query and ETag each index keeps, bounded in count and in characters (a URL may carry kilobytes of ignored parameters). */
+/** Raw query strings whose parsed query and ETag each index keeps, bounded in count and in characters. */
 const KNOWN_QUERY_ENTRIES = 1024;
 const KNOWN_QUERY_CHARACTERS = 1024 * 1024;
 
 interface KnownQuery {
   readonly query: WorkerQuery;
   readonly etag: string;
-  /** The raw query's length plus the parsed query's rough size. */
-  readonly weight: number;
 }
 
 export async function searchRoutes(app: FastifyInstance, options: SearchRouteOptions): Promise<void> {
@@ -132,11 +131,7 @@ export async function searchRoutes(app: FastifyInstance, options: SearchRouteOpt
   // The validated query is a pure function of the raw query string, and so is its ETag within one
   // index: a listing asked for again (a revalidation above all) skips the canonical form and its hash.
   // Only queries that passed every check are kept, so a bad one still fails each time.
-  const knownQueriesOf = perSnapshot(() => new BoundedCache<string, KnownQuery>({
-    maxEntries: KNOWN_QUERY_ENTRIES,
-    maxWeight: KNOWN_QUERY_CHARACTERS,
-    weigh: (known) => known.weight,
-  }));
+  const knownQueriesOf = perSnapshot(() => new KnownQueries<KnownQuery>({ maxEntries: KNOWN_QUERY_ENTRIES, maxCharacters: KNOWN_QUERY_CHARACTERS }));
 
   // Not async: a kept answer goes out synchronously, and an async handler's promise would cost each request a turn.
   app.get<{ Querystring: SearchQuerystring }>('/v1/workers', {
@@ -147,7 +142,7 @@ export async function searchRoutes(app: FastifyInstance, options: SearchRouteOpt
     const rawQuery = rawQueryOf(request.url);
     let known = knownQueries.get(rawQuery);
     if (known === undefined) {
-      known = { query: workerQuery(request.query), etag: queryEtag(snapshot, 'search', request.query), weight: rawQuery.length + 256 };
+      known = { query: workerQuery(request.query), etag: queryEtag(snapshot, 'search', request.query) };
       knownQueries.set(rawQuery, known);
     }
     const { query, etag } = known;

@@ -58,6 +58,9 @@ test('webhooks, /health and /ready are never limited, and 0 turns a limit off', 
   assert.deepEqual(new Set(await statuses(app, 5, { url: '/ready' })), new Set([200]));
   assert.deepEqual(new Set(await statuses(app, 5, { method: 'POST', url: '/webhooks/github', payload: {} })), new Set([503]), 'not configured, but never 429');
   assert.deepEqual(new Set(await statuses(app, 8, { url: '/workers/sd-worker-rbee-cpu' })), new Set([200]));
+  // A route whose limit is off gets no limiter at all; its neighbours keep theirs.
+  assert.equal((await app.inject('/workers/sd-worker-rbee-cpu')).headers['x-ratelimit-limit'], undefined);
+  assert.equal((await app.inject('/workers')).headers['x-ratelimit-limit'], String(LIMITS.workers));
 });
 
 test('behind a trusted proxy the client address comes from X-Forwarded-For; untrusted, the header is ignored', async (t) => {
