@@ -75,13 +75,21 @@ export function splitPart(part: Buffer): Buffer[] {
   return pieces;
 }
 
+export interface DecodedStructure {
+  readonly chunks: SavedChunk[];
+  /** Each chunk's bytes (views of the part, without their length prefixes) and their hex sha256. */
+  readonly pieces: Buffer[];
+  readonly digests: string[];
+}
+
 /** The structure part's chunks, decoded, in order, once the digest of their digests is the header's. */
-export function decodeStructure(structure: Buffer, header: SavedIndexHeader): SavedChunk[] {
+export function decodeStructure(structure: Buffer, header: SavedIndexHeader): DecodedStructure {
   const pieces = splitPart(structure);
-  if (piecesSha256(pieces.map(sha256Hex)) !== header.structureSha256) {
+  const digests = pieces.map(sha256Hex);
+  if (piecesSha256(digests) !== header.structureSha256) {
     throw new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the structure part does not match its sha256');
   }
-  return pieces.map((bytes) => deserializeSaved(bytes) as SavedChunk);
+  return { chunks: pieces.map((bytes) => deserializeSaved(bytes) as SavedChunk), pieces, digests };
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

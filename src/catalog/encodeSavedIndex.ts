@@ -49,6 +49,8 @@ export interface SavedChunkLayout {
 
 /** The chunks of one saved file, by the name of each chunk's first branch. */
 export interface SavedLayout {
+  /** The file's structureSha256: which file this is the layout of. */
+  readonly structureSha256: string;
   readonly chunks: ReadonlyMap<string, SavedChunkLayout>;
 }
 
@@ -108,7 +110,7 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
     const blobBytes = blobs.reduce((sum, buffer) => sum + buffer.byteLength, 0);
     const { chunk, details } = saveChunk(chunkRecords, answers);
     const detailsBytes = serialize(details);
-    const structureBytes = serialize({ ...chunk, blobBytes, blobsSha256: sha256Of(blobs), detailsSha256: sha256Of([detailsBytes]) } satisfies SavedChunk);
+    const structureBytes = serialize({ ...chunk, blobBytes, blobsSha256: sha256Of(blobs), detailsBytes: detailsBytes.byteLength, detailsSha256: sha256Of([detailsBytes]) } satisfies SavedChunk);
     out.push({ key, records: chunkRecords, answers, blobs, blobBytes, structureSha256: sha256Of([structureBytes]), structure: structureBytes, details: detailsBytes });
   }
 
@@ -152,7 +154,7 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
   out.forEach((chunk, at) => {
     layout.set(chunk.key, { records: chunk.records, answers: chunk.answers, blobs: chunk.blobs, structure: structureAt[at]!, details: detailsAt[at]!, structureSha256: chunk.structureSha256, blobBytes: chunk.blobBytes });
   });
-  return { header, pieces, bytes: position, layout: { chunks: layout }, encodedChunks, copiedChunks: out.length - encodedChunks };
+  return { header, pieces, bytes: position, layout: { structureSha256: header.structureSha256, chunks: layout }, encodedChunks, copiedChunks: out.length - encodedChunks };
 }
 
 /**
@@ -221,7 +223,7 @@ function lengthPrefix(length: number): Buffer {
 }
 
 /** The columns and details of one chunk; blob offsets count from the chunk's first blob byte, in blobsOf's order. */
-function saveChunk(records: readonly BranchRecord[], answers: ReadonlyArray<ServedWorker | undefined>): { chunk: Omit<SavedChunk, 'blobBytes' | 'blobsSha256' | 'detailsSha256'>; details: SavedChunkDetails } {
+function saveChunk(records: readonly BranchRecord[], answers: ReadonlyArray<ServedWorker | undefined>): { chunk: Omit<SavedChunk, 'blobBytes' | 'blobsSha256' | 'detailsBytes' | 'detailsSha256'>; details: SavedChunkDetails } {
   const types = new Map<string, number>();
   const typeOf = (contentType: string): number => {
     let index = types.get(contentType);

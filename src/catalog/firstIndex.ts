@@ -72,6 +72,8 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
     delayMs: options.saveDelayMs,
     // Every saved branch reused and none added or dropped: the file already holds this snapshot.
     saved: previous !== undefined && reusedBranches === snapshot.branches.size && reusedBranches === previous.branches.size ? snapshot : undefined,
+    // The first save after this start copies what is still served as it was loaded.
+    loaded: saved.kind === 'loaded' ? saved.layout : undefined,
   });
   return {
     snapshot,

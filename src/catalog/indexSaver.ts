@@ -15,6 +15,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
 import { encodeSavedIndex, type SavedLayout } from './encodeSavedIndex.js';
+import { readHeader } from './loadSavedIndex.js';
 import { saveIndex } from './saveIndex.js';
 import type { CatalogSnapshot } from './snapshot.js';
 
@@ -31,6 +32,8 @@ export interface IndexSaverOptions {
   readonly now?: () => Date;
   /** Branches per chunk on average (see encodeSavedIndex); for tests. */
   readonly chunkBranches?: number;
+  /** The layout of the file at `file` as this start loaded it: the first save copies from it what is still served as it was. */
+  readonly loaded?: SavedLayout;
 }
 
 export const DEFAULT_SAVE_DELAY_MS = 5000;
@@ -48,10 +51,13 @@ export class IndexSaver {
   #lastCostMs = 0;
   /** The file this saver wrote last, open, and where its chunks are in it. */
   #last: { readonly handle: FileHandle; readonly layout: SavedLayout } | undefined;
+  /** The loaded file's layout, until the first save opens the file (see #openLoaded). */
+  #loaded: SavedLayout | undefined;
 
   constructor(options: IndexSaverOptions) {
     this.#options = options;
     this.#saved = options.saved;
+    this.#loaded = options.loaded;
   }
 
   /** Saves `snapshot` within delayMs, unless a newer one is scheduled first. */
@@ -121,6 +127,7 @@ export class IndexSaver {
       stepStarted = performance.now();
     };
     try {
+      this.#last ??= await this.#openLoaded();
       const encoded = await encodeSavedIndex({ snapshot, serviceVersion, repository, gitUrl, now, pause, chunkBranches, previous: this.#last?.layout });
       endStep();
       this.#lastCostMs = busyMs;
@@ -147,6 +154,23 @@ export class IndexSaver {
       await this.#forgetLast();
       logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'could not save the index; the next start indexes from git');
     }
+  }
+
+  /**
+   * The file this start loaded, open, if it is still the one whose layout it
+   * was given (its header's structureSha256 covers every chunk's digest), so
+   * its chunks can be copied; else nothing, and the save encodes every chunk.
+   */
+  async #openLoaded(): Promise<{ readonly handle: FileHandle; readonly layout: SavedLayout } | undefined> {
+    const layout = this.#loaded;
+    this.#loaded = undefined;
+    if (layout === undefined) return undefined;
+    const handle = await open(this.#options.file, 'r').catch(() => undefined);
+    if (handle === undefined) return undefined;
+    const header = await readHeader(handle).catch(() => undefined);
+    if (header?.structureSha256 === layout.structureSha256) return { handle, layout };
+    await handle.close().catch(() => undefined);
+    return undefined;
   }
 
   async #forgetLast(): Promise<void> {

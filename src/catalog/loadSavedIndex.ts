@@ -11,8 +11,9 @@ import { createHash } from 'node:crypto';
 import { hashFileParts, type FilePart } from './hashFileParts.js';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
-import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, type ExpectedSavedIndex } from './decodeSavedIndex.js';
-import { restoreSavedSnapshot } from './restoreSavedSnapshot.js';
+import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, type DecodedStructure, type ExpectedSavedIndex } from './decodeSavedIndex.js';
+import type { SavedChunkLayout, SavedLayout } from './encodeSavedIndex.js';
+import { restoreSavedSnapshot, type RestoredChunk } from './restoreSavedSnapshot.js';
 import { SavedDetails } from './savedDetails.js';
 import type { SavedChunk, SavedIndexHeader } from './savedIndex.js';
 import { SavedIndexError, type SavedIndexProblem } from './savedIndexError.js';
@@ -46,6 +47,8 @@ export type LoadedSavedIndex =
      */
     decodeDetails(pause?: () => Promise<void>): Promise<void>;
     readonly header: SavedIndexHeader;
+    /** Where each chunk is in the file, and what it was restored as: the saver copies the ones still served as they are. */
+    readonly layout: SavedLayout;
     readonly bytes: number;
     readonly timings: SavedIndexTimings;
   }
@@ -84,6 +87,12 @@ async function reject(options: LoadSavedIndexOptions, error: SavedIndexError): P
   return { kind: 'rejected', code: error.code, reason: error.message };
 }
 
+/** The header of an open saved index, unchecked: enough to tell which file it is. */
+export async function readHeader(handle: FileHandle): Promise<Partial<SavedIndexHeader>> {
+  const length = headerLength(await readExactly(handle, HEADER_PREFIX_BYTES, 0));
+  return JSON.parse((await readExactly(handle, length, HEADER_PREFIX_BYTES)).toString('utf8')) as Partial<SavedIndexHeader>;
+}
+
 async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): Promise<LoadedSavedIndex> {
   const started = performance.now();
   const { size } = await handle.stat();
@@ -94,7 +103,8 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
   // Verified before anything in it is decoded: its digest covers every other part's.
   const structure = await readExactly(handle, header.structureBytes, structureOffset);
   const structureRead = performance.now();
-  const chunks = decodeStructure(structure, header);
+  const decodedStructure = decodeStructure(structure, header);
+  const { chunks } = decodedStructure;
   const decoded = performance.now();
   const blobStart = structureOffset + header.structureBytes;
   const blobParts = chunkBlobParts(chunks, blobStart, header.blobBytes);
@@ -108,7 +118,8 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
     const blobs = await readExactly(handle, header.blobBytes, blobStart);
     const read = performance.now();
     const details = new SavedDetails({ handle, position: blobStart + header.blobBytes, length: header.detailsBytes, sha256s: chunks.map((chunk) => chunk.detailsSha256) });
-    const snapshot = restoreSavedSnapshot(header, chunks, blobs, details);
+    const { snapshot, chunks: restoredChunks } = restoreSavedSnapshot(header, chunks, blobs, details);
+    const layout = savedLayout({ header, structureOffset, structure, decoded: decodedStructure, restored: restoredChunks });
     const restored = performance.now();
     verify(await hashed ?? hashHere(blobs, blobParts, blobStart), chunks);
     const verified = performance.now();
@@ -124,6 +135,7 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
         }
       },
       header,
+      layout,
       bytes: size,
       timings: { readMs: structureRead - started + (read - decoded), decodeMs: decoded - structureRead, restoreMs: restored - read, verifyWaitMs: verified - restored },
     };
@@ -131,6 +143,41 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
     // The worker reads through the same descriptor: the caller closes it only after the worker is done.
     await hashed;
   }
+}
+
+interface LayoutParts {
+  readonly header: SavedIndexHeader;
+  readonly structureOffset: number;
+  readonly structure: Buffer;
+  readonly decoded: DecodedStructure;
+  readonly restored: readonly RestoredChunk[];
+}
+
+/** The file's layout as encodeSavedIndex would have given it: pieces with their length prefixes. */
+function savedLayout(parts: LayoutParts): SavedLayout {
+  const { header, structureOffset, structure, decoded, restored } = parts;
+  let detailsPosition = structureOffset + header.structureBytes + header.blobBytes;
+  const chunks = new Map<string, SavedChunkLayout>();
+  decoded.chunks.forEach((chunk, at) => {
+    const piece = decoded.pieces[at]!;
+    const details = { position: detailsPosition, length: 4 + chunk.detailsBytes };
+    detailsPosition += details.length;
+    const { records, answers, blobs } = restored[at]!;
+    if (records.length === 0) return;
+    chunks.set(records[0]!.name, {
+      records,
+      answers,
+      blobs,
+      structure: { position: structureOffset + piece.byteOffset - structure.byteOffset - 4, length: 4 + piece.byteLength },
+      details,
+      structureSha256: decoded.digests[at]!,
+      blobBytes: chunk.blobBytes,
+    });
+  });
+  if (detailsPosition !== structureOffset + header.structureBytes + header.blobBytes + header.detailsBytes) {
+    throw new SavedIndexError('SAVED_INDEX_SHAPE', 'the chunks\' details do not add up to the details part');
+  }
+  return { structureSha256: header.structureSha256, chunks };
 }
 
 /** From about here, hashing on this thread (~1.5 GB/s) takes longer than starting a worker for it. */

@@ -30,18 +30,32 @@ export interface DetailsSource {
   chunk(index: number): SavedChunkDetails;
 }
 
-export function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly SavedChunk[], blobs: Buffer, source: DetailsSource): CatalogSnapshot {
+/** What one chunk became: its records, each worker's restored answer (if saved) and its blobs, as encodeSavedIndex lists them. */
+export interface RestoredChunk {
+  readonly records: readonly BranchRecord[];
+  readonly answers: ReadonlyArray<ServedWorker | undefined>;
+  readonly blobs: readonly Buffer[];
+}
+
+export interface RestoredSnapshot {
+  readonly snapshot: CatalogSnapshot;
+  /** Per chunk, in order: for the saver, whose next save copies the chunks still served as they are. */
+  readonly chunks: readonly RestoredChunk[];
+}
+
+export function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly SavedChunk[], blobs: Buffer, source: DetailsSource): RestoredSnapshot {
   const branches = new Map<string, BranchRecord>();
   const workers = new Map<string, ServedWorker>();
   // Each chunk's blob offsets count from where its blobs start (loadSavedIndex checked the sizes add up).
   let blobStart = 0;
-  chunks.forEach((chunk, index) => {
+  const restored = chunks.map((chunk, index) => {
     const checked = checkChunk(chunk);
-    restoreChunk({ chunk: checked, details: () => source.chunk(index), blobs: blobs.subarray(blobStart, blobStart + checked.blobBytes), branches, workers });
+    const out = restoreChunk({ chunk: checked, details: () => source.chunk(index), blobs: blobs.subarray(blobStart, blobStart + checked.blobBytes), branches, workers });
     blobStart += checked.blobBytes;
+    return out;
   });
   if (branches.size !== header.branches) throw shape(`the header counts ${header.branches} branches; the file holds ${branches.size}`);
-  return assembleSnapshot({ builtAt: new Date(header.savedAt), defaultBranch: header.defaultBranch ?? undefined, branches, workers });
+  return { snapshot: assembleSnapshot({ builtAt: new Date(header.savedAt), defaultBranch: header.defaultBranch ?? undefined, branches, workers }), chunks: restored };
 }
 
 interface ChunkTarget {
@@ -52,7 +66,7 @@ interface ChunkTarget {
   readonly workers: Map<string, ServedWorker>;
 }
 
-function restoreChunk(target: ChunkTarget): void {
+function restoreChunk(target: ChunkTarget): RestoredChunk {
   const { chunk, details, blobs, branches, workers } = target;
   const rejected = new Map<number, RejectedCommit>(chunk.rejected);
   const view = (blob: Float64Array, at: number): Buffer => {
@@ -74,6 +88,9 @@ function restoreChunk(target: ChunkTarget): void {
   let file = 0;
   let served = 0;
   let body = 0;
+  const chunkRecords: BranchRecord[] = [];
+  const answers: Array<ServedWorker | undefined> = [];
+  const chunkBlobs: Buffer[] = [];
   // The next served body, in the order encodeSavedIndex wrote them (defined once: a closure per worker costs).
   const cached = (bytes: Buffer): CachedBody => {
     const answer = { body: bytes, etag: chunk.bodyEtags[body]!, contentType: chunk.contentTypes[chunk.bodyTypes[body]!]!, lastModified: dateOf(chunk.bodyModified[body]!) };
@@ -88,6 +105,7 @@ function restoreChunk(target: ChunkTarget): void {
     const records: WorkerRecord[] = [];
     const record = new SavedBranchRecord({ name, oid, workers: records, rejected: rejected.get(branch) }, details, branch);
     branches.set(name, record);
+    chunkRecords.push(record);
     for (let end = worker + chunk.workerCounts[branch]!; worker < end; worker += 1) {
       const files = new Map<string, BranchFile>();
       const bodies: Buffer[] = [];
@@ -99,17 +117,25 @@ function restoreChunk(target: ChunkTarget): void {
       const id = chunk.workerIds[worker]!;
       const workerRecord = new SavedWorkerRecord({ id, branch: chunk.workerBranches[worker]!, files }, details, worker);
       records.push(workerRecord);
-      if (chunk.served[worker] !== 1) continue;
+      chunkBlobs.push(...bodies);
+      if (chunk.served[worker] !== 1) {
+        answers.push(undefined);
+        continue;
+      }
       const legacy = cached(view(chunk.bodyBlobs, 3 * served));
       const v1 = cached(view(chunk.bodyBlobs, 3 * served + 1));
       const cloneUrl = cached(view(chunk.bodyBlobs, 3 * served + 2));
+      chunkBlobs.push(legacy.body, v1.body, cloneUrl.body);
       const servedFiles = new Map<string, CachedBody>();
       let at = 0;
       for (const name of files.keys()) servedFiles.set(name, cached(bodies[at++]!));
       served += 1;
-      workers.set(id, { record: workerRecord, rejected: record.rejected, legacy, v1, cloneUrl, files: servedFiles });
+      const answer: ServedWorker = { record: workerRecord, rejected: record.rejected, legacy, v1, cloneUrl, files: servedFiles };
+      answers.push(answer);
+      workers.set(id, answer);
     }
   }
+  return { records: chunkRecords, answers, blobs: chunkBlobs };
 }
 
 /** Every column present, of its type, and of the lengths the counts add up to. */
@@ -119,7 +145,7 @@ function checkChunk(value: unknown): SavedChunk {
     && [chunk.branchNames, chunk.branchOids, chunk.rejected, chunk.workerIds, chunk.workerBranches, chunk.fileNames, chunk.fileOids, chunk.contentTypes, chunk.bodyEtags].every(Array.isArray)
     && chunk.workerCounts instanceof Uint32Array && chunk.fileCounts instanceof Uint32Array && chunk.served instanceof Uint8Array
     && chunk.fileBlobs instanceof Float64Array && chunk.bodyTypes instanceof Uint16Array && chunk.bodyModified instanceof Float64Array && chunk.bodyBlobs instanceof Float64Array
-    && Number.isSafeInteger(chunk.blobBytes) && isSha256(chunk.blobsSha256) && isSha256(chunk.detailsSha256);
+    && Number.isSafeInteger(chunk.blobBytes) && isSha256(chunk.blobsSha256) && Number.isSafeInteger(chunk.detailsBytes) && isSha256(chunk.detailsSha256);
   if (!fine) throw shape('a saved chunk lacks a column or has one of the wrong type');
   const workers = sum(chunk.workerCounts);
   const files = sum(chunk.fileCounts);

@@ -99,7 +99,8 @@ export interface SavedChunk {
   /** This chunk's share of the blob part, and its hex sha256. */
   readonly blobBytes: number;
   readonly blobsSha256: string;
-  /** Hex sha256 of this chunk's piece of the details part (without its length prefix). */
+  /** Byte length and hex sha256 of this chunk's piece of the details part (without its length prefix). */
+  readonly detailsBytes: number;
   readonly detailsSha256: string;
 }
 
