@@ -9,6 +9,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CatalogSnapshot } from '../catalog/snapshot.js';
 import type { RefreshObserver } from '../refresh/refreshObserver.js';
+import { RequestSeries } from './requestSeries.js';
 
 export type IndexKind = 'start' | 'full' | 'branches';
 
@@ -27,20 +28,16 @@ const INDEX_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 
 
 export class CatalogMetrics implements RefreshObserver {
   readonly registry = new Registry();
-  readonly #requests: Counter<'route' | 'method' | 'status'>;
-  readonly #requestSeconds: Histogram<'route' | 'method'>;
+  readonly #requests: RequestSeries;
   readonly #indexSeconds: Histogram<'kind'>;
   readonly #fetchSeconds: Histogram<'kind'>;
   readonly #refreshFailures: Counter<'stage'>;
   readonly #deliveries: Counter<'event' | 'outcome'>;
-  /** Per route pattern, method and status: bounded by the routes the app has times the statuses it answers. */
-  readonly #requestSeries = new Map<string, { readonly count: Counter.Internal; readonly seconds: Histogram.Internal<'route' | 'method'> }>();
 
   constructor(options: CatalogMetricsOptions) {
     const registers = [this.registry];
     const now = options.now ?? (() => new Date());
-    this.#requests = new Counter({ name: 'catalog_http_requests_total', help: 'HTTP requests answered, by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers });
-    this.#requestSeconds = new Histogram({ name: 'catalog_http_request_duration_seconds', help: 'Time from request start to the last byte written', labelNames: ['route', 'method'], buckets: SECONDS_BUCKETS, registers });
+    this.#requests = new RequestSeries({ registry: this.registry, buckets: SECONDS_BUCKETS });
     this.#indexSeconds = new Histogram({ name: 'catalog_index_duration_seconds', help: 'Time to build a snapshot: start (first index), full (every branch compared), branches (a push)', labelNames: ['kind'], buckets: INDEX_BUCKETS, registers });
     this.#fetchSeconds = new Histogram({ name: 'catalog_git_fetch_duration_seconds', help: 'Time to fetch from the remote before a refresh', labelNames: ['kind'], buckets: INDEX_BUCKETS, registers });
     this.#refreshFailures = new Counter({ name: 'catalog_refresh_failures_total', help: 'Refreshes that failed, by the stage that failed (fetch: git; index: building the snapshot)', labelNames: ['stage'], registers });
@@ -75,17 +72,9 @@ export class CatalogMetrics implements RefreshObserver {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Every request passes here; the series are bounded by the routes the app has times the statuses it answers. */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
-    // Every request passes here: the labelled children are looked up once per series, not
-    // re-derived from a label object each time (that hashing was a quarter of a 304's cost).
-    const key = `${route}\0${method}\0${status}`;
-    let series = this.#requestSeries.get(key);
-    if (series === undefined) {
-      series = { count: this.#requests.labels(route, method, String(status)), seconds: this.#requestSeconds.labels(route, method) };
-      this.#requestSeries.set(key, series);
-    }
-    series.count.inc();
-    series.seconds.observe(seconds);
+    this.#requests.observe(route, method, status, seconds);
   }
 
   observeIndex(kind: IndexKind, seconds: number): void {
