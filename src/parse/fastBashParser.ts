@@ -39,6 +39,10 @@ const RESERVED: ReadonlySet<string> = new Set([
   'local', 'unset', 'unsetenv',
 ]);
 const AFTER_ASSIGNMENTS: ReadonlySet<string> = new Set(['variable_assignment', 'variable_assignments']);
+/** What && and || join here; assignments and declarations around them are left to tree-sitter. */
+const IN_LIST: ReadonlySet<string> = new Set(['command', 'pipeline', 'test_command', 'list']);
+/** Left sides of =, == and != in tests whose neighbours tree-sitter reads as shown here. */
+const PLAIN_OPERAND: ReadonlySet<string> = new Set(['simple_expansion', 'expansion', 'string']);
 const DECLARATIONS: ReadonlySet<string> = new Set(['export', 'local', 'declare', 'typeset', 'readonly']);
 
 const ASSIGNMENT = /[A-Za-z_][A-Za-z0-9_]*\+?=/y;
@@ -144,8 +148,10 @@ class Parser {
       if (c === ' ' || c === '\t') this.at += 1;
       else if (c === '\\' && this.char(1) === '\n') {
         this.at += 2;
-        // A continued line that is empty ends the statement in ways tree-sitter does not share.
-        if (this.atEnd() || this.char() === '\n') bail();
+        // A continued line that is blank ends the statement in ways tree-sitter does not share.
+        let next = this.at;
+        while (this.text.charAt(next) === ' ' || this.text.charAt(next) === '\t') next += 1;
+        if (next >= this.text.length || this.text.charAt(next) === '\n') bail();
       } else return;
     }
   }
@@ -252,7 +258,9 @@ class Parser {
       const operator = this.leaf(this.char() === '&' ? '&&' : '||', false, 2);
       this.skipBlanks();
       if (this.atEnd() || this.char() === '\n' || this.char() === '#') bail();
-      left = this.node('list', [left, operator, this.pipeline()]);
+      const right = this.pipeline();
+      if (!IN_LIST.has(left.type) || !IN_LIST.has(right.type)) bail();
+      left = this.node('list', [left, operator, right]);
     }
   }
 
@@ -269,6 +277,8 @@ class Parser {
       children.push(this.statement());
       this.skipBlanks();
     }
+    // Assignments and declarations in a pipeline are read in odd ways by tree-sitter: commands only.
+    if (children.some((child) => child.isNamed && child.type !== 'command')) bail();
     return this.node('pipeline', children);
   }
 
@@ -474,6 +484,8 @@ class Parser {
     if (this.char() !== ' ') bail();
     this.skipBlanks();
     const expression = double ? this.testOr() : this.testPrimary(false);
+    // Next to && or ||, tree-sitter may read a bare pattern as a word: patterns only in a test of their own.
+    if (expression.children[1]?.type !== '==' && expression.children[1]?.type !== '!=' && expression.descendantsOfType('extglob_pattern').length > 0) bail();
     this.skipBlanks();
     const closing = double ? ']]' : ']';
     if (!this.startsWith(closing) || !isDelimiter(this.text.charAt(this.at + closing.length))) bail();
@@ -528,8 +540,8 @@ class Parser {
     } else if ((this.startsWith('==') || this.startsWith('!=')) && this.char(2) === ' ') {
       operator = this.leaf(this.char() === '=' ? '==' : '!=', false, 2);
       this.skipBlanks();
-      right = this.testPattern(double);
-    } else if (!double && this.char() === '=' && this.char(1) === ' ') {
+      right = this.testPattern(double, left);
+    } else if (!double && this.char() === '=' && this.char(1) === ' ' && PLAIN_OPERAND.has(left.type)) {
       operator = this.leaf('=', false, 1);
       this.skipBlanks();
       right = this.testOperand();
@@ -548,8 +560,11 @@ class Parser {
   }
 
   /** The right side of == and !=: a plain word is an extglob_pattern, a quoted string a string. */
-  private testPattern(double: boolean): FastBashNode {
+  private testPattern(double: boolean, left: FastBashNode): FastBashNode {
+    if (!PLAIN_OPERAND.has(left.type)) bail();
     if (this.char() === '"' || this.char() === "'") return this.testOperand();
+    // What a bare pattern becomes depends on the left side too (`${v} == a.b` makes a word): `$v` only.
+    if (left.type !== 'simple_expansion') bail();
     const pattern = this.match(TEST_PATTERN);
     if (pattern === undefined || !isDelimiter(this.text.charAt(this.at + pattern.length))) bail();
     // In [[ ]] tree-sitter reads `1` as a number but `1a` and `-1` as patterns; digits first are left to it elsewhere.
@@ -557,8 +572,9 @@ class Parser {
       if (!double || !/^[0-9]+$/.test(pattern)) bail();
       return this.leaf('number', true, pattern.length);
     }
-    // Its pattern scanner takes `y`, `x86_64`, `a.b` and `_a` as patterns, but `roc` as a word: letters first are not ours.
-    if (pattern.length > 1 && /^[A-Za-z]{2}/.test(pattern)) bail();
+    // Its pattern scanner takes `y`, `x86_64` and `a_b` as patterns, but `roc` and `a.b` as words and `-x` as
+    // a test, depending on the neighbours too: a letter, then a digit or _ (or nothing), then letters and digits.
+    if (!/^[A-Za-z_]([0-9_][A-Za-z0-9_]*)?$/.test(pattern)) bail();
     return this.leaf('extglob_pattern', true, pattern.length);
   }
 
@@ -596,10 +612,11 @@ class Parser {
     }
     if (parts.length === 0) bail();
     if (parts.length === 1) return parts[0]!;
-    // tree-sitter splits `$p/u/$q/L` and `1$x$y/z` before a later `$name` glued to more text: one `$name` only,
-    // as the first expansion.
-    const expansions = parts.filter((part) => part.type === 'simple_expansion' || part.type === 'expansion');
-    if (expansions.slice(1).some((part) => part.type === 'simple_expansion')) bail();
+    // tree-sitter splits `$p/u/$q/L`, `1$x$y/z` and `"x"$p/u` before the later `$name`: a `$name` comes first
+    // or after plain words only.
+    for (let index = 1; index < parts.length; index += 1) {
+      if (parts[index]!.type === 'simple_expansion' && parts.slice(0, index).some((part) => part.type !== 'word')) bail();
+    }
     return this.node('concatenation', parts);
   }
 
@@ -617,14 +634,13 @@ class Parser {
         else children.push(this.dollar());
       } else {
         const start = this.at;
-        // tree-sitter may skip a run of blanks alone (before `$` or the closing quote) or a line continuation
-        // opening a run as whitespace, folding it into the next token: not ours.
-        if (c === '\\' && this.char(1) === '\n') bail();
+        // tree-sitter may skip a run of blanks alone (before `$` or the closing quote) or line continuations
+        // as whitespace, folding them into the next token: not ours.
         while (!this.atEnd()) {
           const d = this.char();
           if (d === '"' || d === '`' || d === '$' || d === '\n') break;
           if (d === '\\') {
-            if (this.at + 1 >= this.text.length) bail();
+            if (this.at + 1 >= this.text.length || this.char(1) === '\n') bail();
             this.at += 2;
           } else this.at += 1;
         }
@@ -648,6 +664,7 @@ class Parser {
     if (this.text.startsWith('$_', this.at) && !/\w/.test(this.char(2))) bail(); // $_ is a special parameter
     const dollar = this.leaf('$', false, 1);
     const name = this.leaf('variable_name', true, this.match(/\w+/y)!.length);
+    if (this.text.charCodeAt(this.at) >= 128) bail(); // tree-sitter's names take Unicode letters (`$xé`)
     return this.node('simple_expansion', [dollar, name]);
   }
 

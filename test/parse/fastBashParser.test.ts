@@ -2,7 +2,8 @@
 // PKGBUILD we have (the corpus, the catalog and broken fixtures, the
 // synthetic benchmark template) and for thousands of mutations of them
 // (truncated at each line, odd characters inserted, characters dropped,
-// lines of other files spliced in, quotes left open), whenever the fast parser returns a tree it must be
+// lines of other files spliced in, quotes left open) and for random
+// PKGBUILD-like programs, whenever the fast parser returns a tree it must be
 // tree-sitter's tree node for node; giving up is always allowed. It must
 // also accept the common cases, or the fast path would silently be a no-op.
 
@@ -14,6 +15,7 @@ import { parseBashWithTreeSitter } from '../../src/parse/bashParser.js';
 import { parseBashFast } from '../../src/parse/fastBashParser.js';
 import { syntheticWorkerFiles, syntheticWorkerId } from '../../scripts/lib/syntheticCatalog.js';
 import { bashTreeDiff } from './bashTreeDiff.js';
+import { pkgbuildGenerator } from './pkgbuildGenerator.js';
 import { mutations } from './pkgbuildMutations.js';
 
 function pkgbuildsUnder(folder: string): Map<string, string> {
@@ -68,6 +70,18 @@ test('every mutation the fast parser accepts parses as tree-sitter parses it', a
   assert.ok(accepted > tried / 4, `${accepted} of ${tried} mutations accepted`);
 });
 
+test('every generated program the fast parser accepts parses as tree-sitter parses it', async () => {
+  const differences: string[] = [];
+  let accepted = 0;
+  const programs = 4000;
+  for (const seed of [1, 2]) {
+    const generate = pkgbuildGenerator(seed);
+    for (let index = 0; index < programs / 2; index += 1) if (await compare(`seed ${seed} program ${index}`, generate(), differences)) accepted += 1;
+  }
+  assert.deepEqual(differences.slice(0, 10), [], `${differences.length} programs parsed differently`);
+  assert.ok(accepted > programs / 5, `${accepted} of ${programs} programs accepted`);
+});
+
 /** Each construct the fast parser knows, and its near misses: each must be tree-sitter's tree or be given up. */
 const SNIPPETS = [
   'x=1\n\n\n  ', '\n\n# c\nx=1 # t\ny=', 'x=1;y=2', 'x=1 cmd', 'a=" a\n b$" c="$x$y${z}"', "d=ab'c'$x\"y\"", 'e=(a # c\n 1 "b" $x ${y[@]})\n',
@@ -85,7 +99,8 @@ const SNIPPETS = [
   'if [[ $a == b ]]; then\nfi', 'if [[ $a == b ]]; then x=1; elif [[ $a == c ]]; then y=1; else z=1; fi', 'if [[ $a == b ]] # c\nthen x=1; fi',
   'f() {\n  if [[ -d x ]]; then\n    rm -r x\n  fi\n  [ -f y ] && cp y z\n}', 'x=1 \\\n  y=2', 'x=1 \\\n\ny=2', 'x=1\\\ny=2', 'cd $x', 'echo if', 'echo "a" \'b\' c',
   'x=1 y=$(b)\necho', 'x=1 y=2\n\n# c\necho', 'x=1 y=2\nz=1', 'x=1 y=2\nf() {\n a\n}', 'x=1 y=2\nif [[ a == b ]]; then\n x=1\nfi', 'f() {\n x=1 y=2\n}', 'x=1 y=2; echo',
-  'if [[ a == 1 ]]; then\n  s=x h=y\nelse\n  a=1\nfi', 'if [[ a == 1 ]]; then\n  s=x h=y\nfi', 'a=(x) lice&&nse=(y)', 'x=1 y=2\nz=1 w&&v=1', 'f() {\n  i "\t$x" " $y" "a $z"\n}', 'x=1# y=1#2 z=-1#', 'x=$(date +%;Y%m%d)', 'url= https://g.com/x', 'url= abc', 'a@b x', 'a-b x; a.b; a+b; a,b', 'c a:b a%b a-b a/b', '# c\n-\nx=1', '1\nx=1', 'a=${n/b*/X-} b=${n/b/X}', 'a=$p/u/$q/L b=u/$q/L', 'c $p/u/$q/L', 'a=1$x$y/$z', 'a=$p/u/${q}/L', 'a="x\n y "$p/u/$q/L"\nz  "', 'x=1 y=2\na=(1)\nb=(2)\nif [[ -f /o ]]; then\n  depends=(c)\nfi\n', 'x=1 y=2\na=1\nf() {\n b\n}', 'if [[ -z ~$f || -n +$g ]]; then a=1; fi', 'if [[ a == b ]]; then\n  x=1\nelse\n  y=1\n\nfi', 'if [[ a == b ]]; then\n  x=1\n\nelse\n  y=1\n  # c\nfi', 'if [[ $b == roc ]] || [[ $b == r ]] || [[ $b == roc* ]]; then a=1; fi',
+  'if [[ a == 1 ]]; then\n  s=x h=y\nelse\n  a=1\nfi', 'if [[ a == 1 ]]; then\n  s=x h=y\nfi', 'a=(x) lice&&nse=(y)', 'x=1 y=2\nz=1 w&&v=1', 'f() {\n  i "\t$x" " $y" "a $z"\n}', 'x=1# y=1#2 z=-1#', 'if [[ $x == a.b ]]\nthen x=1; fi', 'if [[ $x == a_b ]]\nthen x=1; fi', 'if [[ ${p} == a.b ]]; then x=1; fi', 'if [[ ! -z ${u:-"$x"} && $p != a.b ]]; then x=1; fi',
+  'if [ a=b = "$x" ]; then\n  echo\nfi', 'a="\t\\\n" b=" \t\\\n"', 'if [[ "$(e x)" == a1 ]]; then x=1; fi', 'export A=1"x"$p/u"\n"', 'a=1"$p"$x-Dm755echo', 'c=(x "y" $z)   \\\n ', 'x=$xé y="$xé"', 'a="$x-y" d=$x-y e=$x:y', 'c "$x-y" $x/y $x.y $x_y', 'x=$(date +%;Y%m%d)', 'url= https://g.com/x', 'url= abc', 'a@b x', 'a-b x; a.b; a+b; a,b', 'c a:b a%b a-b a/b', '# c\n-\nx=1', '1\nx=1', 'a=${n/b*/X-} b=${n/b/X}', 'a=$p/u/$q/L b=u/$q/L', 'c $p/u/$q/L', 'a=1$x$y/$z', 'a=$p/u/${q}/L', 'a="x\n y "$p/u/$q/L"\nz  "', 'x=1 y=2\na=(1)\nb=(2)\nif [[ -f /o ]]; then\n  depends=(c)\nfi\n', 'x=1 y=2\na=1\nf() {\n b\n}', 'if [[ -z ~$f || -n +$g ]]; then a=1; fi', 'if [[ a == b ]]; then\n  x=1\nelse\n  y=1\n\nfi', 'if [[ a == b ]]; then\n  x=1\n\nelse\n  y=1\n  # c\nfi', 'if [[ $b == roc ]] || [[ $b == r ]] || [[ $b == roc* ]]; then a=1; fi',
 ];
 
 test('hand-written snippets the fast parser accepts parse as tree-sitter parses them', async () => {

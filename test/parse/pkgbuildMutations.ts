@@ -4,7 +4,7 @@
 // each closing quote or parenthesis dropped in turn.
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure names a reproducible mutation. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
