@@ -27,19 +27,12 @@ interface PackIndexInternals {
 
 /** Resolves with how many packs were released. */
 export async function releasePackData(repo: Pick<CatalogRepository, 'fs' | 'cache'>): Promise<number> {
-  const slots = repo.cache as Record<PropertyKey, unknown>;
-  const key = Object.getOwnPropertySymbols(slots).find((symbol) => symbol.description === 'PackfileCache');
-  const packs = key === undefined ? undefined : slots[key];
-  if (!(packs instanceof Map)) return 0;
   const files = typedFs(repo.fs);
   let released = 0;
-  for (const [indexPath, loading] of [...packs]) {
-    // A failed load removes itself from the map; there is nothing to release in it.
-    const index = (await Promise.resolve(loading).catch(() => undefined)) as PackIndexInternals | undefined;
-    if (typeof indexPath !== 'string' || index === null || typeof index !== 'object') continue;
-    if (!('pack' in index) || index.pack === null || index.pack === undefined) continue;
+  for (const [indexPath, index] of await packIndexes(repo.cache)) {
+    if (index.pack === null || index.pack === undefined) continue;
     const packPath = indexPath.replace(/idx$/, 'pack');
-    index.pack = readOnFirstUse(async () => {
+    index.pack = new PackOnFirstUse(async () => {
       const bytes = await files.readFile(packPath);
       return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     });
@@ -49,19 +42,53 @@ export async function releasePackData(repo: Pick<CatalogRepository, 'fs' | 'cach
   return released;
 }
 
+/** The bytes of whole packs the cache holds right now (what releasePackData lets go of). */
+export async function heldPackBytes(cache: object): Promise<number> {
+  let bytes = 0;
+  for (const [, index] of await packIndexes(cache)) {
+    const pack = index.pack;
+    if (pack instanceof PackOnFirstUse) bytes += pack.heldBytes;
+    else if (pack instanceof Promise) bytes += ((await pack.catch(() => undefined)) as Uint8Array | null | undefined)?.byteLength ?? 0;
+  }
+  return bytes;
+}
+
+async function packIndexes(cache: object): Promise<Array<[string, PackIndexInternals]>> {
+  const slots = cache as Record<PropertyKey, unknown>;
+  const key = Object.getOwnPropertySymbols(slots).find((symbol) => symbol.description === 'PackfileCache');
+  const packs = key === undefined ? undefined : slots[key];
+  if (!(packs instanceof Map)) return [];
+  const indexes: Array<[string, PackIndexInternals]> = [];
+  for (const [indexPath, loading] of [...packs]) {
+    // A failed load removes itself from the map; there is nothing held in it.
+    const index = (await Promise.resolve(loading).catch(() => undefined)) as PackIndexInternals | undefined;
+    if (typeof indexPath === 'string' && typeof index === 'object' && index !== null && 'pack' in index) indexes.push([indexPath, index]);
+  }
+  return indexes;
+}
+
 /** A promise-like that runs `read` when first awaited, keeps what it gave, and tries again after a failure. */
-function readOnFirstUse(read: () => Promise<Buffer>): PromiseLike<Buffer> {
-  let reading: Promise<Buffer> | undefined;
-  return {
-    then(onFulfilled, onRejected) {
-      if (reading === undefined) {
-        const attempt = read();
-        reading = attempt;
-        attempt.catch(() => {
-          if (reading === attempt) reading = undefined;
-        });
-      }
-      return reading.then(onFulfilled, onRejected);
-    },
-  };
+class PackOnFirstUse implements PromiseLike<Buffer> {
+  readonly #read: () => Promise<Buffer>;
+  #reading: Promise<Buffer> | undefined;
+  #bytes: Buffer | undefined;
+
+  constructor(read: () => Promise<Buffer>) {
+    this.#read = read;
+  }
+
+  get heldBytes(): number {
+    return this.#bytes?.byteLength ?? 0;
+  }
+
+  then<A = Buffer, B = never>(onFulfilled?: ((value: Buffer) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): PromiseLike<A | B> {
+    if (this.#reading === undefined) {
+      const attempt = this.#read().then((bytes) => (this.#bytes = bytes));
+      this.#reading = attempt;
+      attempt.catch(() => {
+        if (this.#reading === attempt) this.#reading = undefined;
+      });
+    }
+    return this.#reading.then(onFulfilled, onRejected);
+  }
 }

@@ -7,6 +7,7 @@ import { CatalogStore } from '../../src/catalog/catalogStore.js';
 import { silentGitLogger } from '../../src/git/gitLogger.js';
 import { httpWithTimeout } from '../../src/git/httpWithTimeout.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
+import { heldPackBytes } from '../../src/git/releasePackData.js';
 import { remoteMirrorSync } from '../../src/refresh/mirrorSync.js';
 import { RefreshEngine } from '../../src/refresh/refreshEngine.js';
 import type { RefreshObserver } from '../../src/refresh/refreshObserver.js';
@@ -14,17 +15,19 @@ import { catalogWorkerIds } from '../helpers/catalogApp.js';
 import type { GitHttpServer } from '../helpers/gitHttpServer.js';
 import { servedFixtureCatalog } from '../helpers/servedCatalog.js';
 import { git } from '../helpers/nativeGit.js';
+import type { CatalogRepository } from '../../src/git/types.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
 interface Setup {
   engine: RefreshEngine;
+  repo: CatalogRepository;
   store: CatalogStore;
   server: GitHttpServer;
   /** A native-git clone of `branch`, ready to commit and push. */
   clone(branch: string): Promise<string>;
 }
 
-async function setup(t: TestContext, options: { observer?: RefreshObserver } = {}): Promise<Setup> {
+async function setup(t: TestContext, options: { observer?: RefreshObserver; releasePacksAfterMs?: number } = {}): Promise<Setup> {
   const root = await makeTempDir(t, 'rbee-refresh');
   const { gitServer: server, url } = await servedFixtureCatalog(t, { root });
   const repo = await openCatalogRepository({ source: url, cacheDir: path.join(root, 'cache') });
@@ -40,7 +43,7 @@ async function setup(t: TestContext, options: { observer?: RefreshObserver } = {
     await git(['clone', '--quiet', '-b', branch, url, dir]);
     return dir;
   };
-  return { engine, store, server, clone };
+  return { engine, repo, store, server, clone };
 }
 
 function readme(store: CatalogStore, id: string): string | undefined {
@@ -193,4 +196,25 @@ test('the observer is told each refresh\'s kind and durations, and which stage a
   engine.request({ kind: 'branch', branch: 'sd-worker-rbee-cuda' });
   await engine.idle();
   assert.deepEqual(told.at(-1), { failed: { stage: 'fetch' } });
+});
+
+const holdsWholePack = async (repo: CatalogRepository): Promise<boolean> => (await heldPackBytes(repo.cache)) > 0;
+
+test('the packs a refresh loaded are let go once pushes stop, and the next push is still served', async (t) => {
+  const { engine, repo, store, clone } = await setup(t, { releasePacksAfterMs: 100 });
+  const work = await clone('llm-worker-rbee-rocm');
+  for (const text of ['first', 'second']) {
+    writeFileSync(path.join(work, 'README.md'), `# rocm\n\n${text}\n`);
+    await git(['-C', work, 'commit', '--quiet', '-am', text]);
+    await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+    engine.request({ kind: 'branch', branch: 'llm-worker-rbee-rocm' });
+    await engine.idle();
+    assert.equal(readme(store, 'llm-worker-rbee-rocm'), `# rocm\n\n${text}\n`);
+    // The unchanged files came out of the clone's pack, which is now held whole.
+    assert.equal(await holdsWholePack(repo), true, 'held right after the refresh');
+    const deadline = Date.now() + 5000;
+    while ((await holdsWholePack(repo)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(await holdsWholePack(repo), false, 'let go once no refresh came for a while');
+  }
+  assert.equal(engine.status.lastError, undefined);
 });
