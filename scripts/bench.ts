@@ -34,6 +34,7 @@ import { describeMachine, loadAverage } from './bench/describeMachine.js';
 import { measureHttp } from './bench/http.js';
 import { formatCount, formatDuration, formatMegabytes } from './bench/markdownTable.js';
 import { measureMemoryGrowth, readProcessMemory } from './bench/memory.js';
+import { productionMallocEnv } from './bench/productionMallocEnv.js';
 import { measureRefresh } from './bench/refresh.js';
 import { memorySeries, resultTable, type RunSettings, type SizeResult } from './bench/resultTable.js';
 import { timedStart } from './bench/timedStart.js';
@@ -52,7 +53,8 @@ const COLD_TIMEOUT_MS = 30 * 60_000;
  * Rate limits 0 (off; the limiter's hooks still run): one loopback client
  * polling for refreshes or loading the service would be limited within a second.
  */
-const BENCH_SERVICE_ENV = { LOG_LEVEL: 'warn', RATE_LIMIT_WORKERS: '0', RATE_LIMIT_WORKER: '0', RATE_LIMIT_PKGBUILD: '0', RATE_LIMIT_API: '0' };
+// The image's malloc settings (productionMallocEnv): RSS is measured as production would have it.
+const BENCH_SERVICE_ENV = { ...productionMallocEnv(), LOG_LEVEL: 'warn', RATE_LIMIT_WORKERS: '0', RATE_LIMIT_WORKER: '0', RATE_LIMIT_PKGBUILD: '0', RATE_LIMIT_API: '0' };
 
 interface Options extends RunSettings {
   readonly sizes: readonly number[];
