@@ -18,6 +18,8 @@ export class BoundedCache<K, V> {
   // A Map iterates in insertion order: re-inserting on use keeps the oldest first.
   readonly #entries = new Map<K, { value: V; weight: number }>();
   #weight = 0;
+  /** The entry last set or read, known to be the newest: reading it again needs no re-insert (the common repeat request). */
+  #newest: { value: V; weight: number } | undefined;
 
   constructor(options: BoundedCacheOptions<V>) {
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
@@ -29,8 +31,11 @@ export class BoundedCache<K, V> {
   get(key: K): V | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    if (entry !== this.#newest) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      this.#newest = entry;
+    }
     return entry.value;
   }
 
@@ -39,7 +44,9 @@ export class BoundedCache<K, V> {
     this.delete(key);
     const weight = this.#weigh(value);
     if (weight > this.#maxWeight) return;
-    this.#entries.set(key, { value, weight });
+    const entry = { value, weight };
+    this.#entries.set(key, entry);
+    this.#newest = entry;
     this.#weight += weight;
     while (this.#entries.size > this.#maxEntries || this.#weight > this.#maxWeight) {
       const oldest = this.#entries.keys().next();
@@ -52,6 +59,7 @@ export class BoundedCache<K, V> {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
     this.#entries.delete(key);
+    if (entry === this.#newest) this.#newest = undefined;
     this.#weight -= entry.weight;
   }
 
