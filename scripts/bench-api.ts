@@ -29,6 +29,7 @@ import { assembleSnapshot } from '../src/catalog/assembleSnapshot.js';
 import { CatalogStore } from '../src/catalog/catalogStore.js';
 import { percentile } from './lib/percentile.js';
 import { syntheticSnapshot } from './lib/syntheticWorkers.js';
+import { seededRandom } from './lib/seededRandom.js';
 
 const WARMUP = 200;
 const TIME_LIMIT_MS = 120_000;
@@ -187,18 +188,6 @@ async function client(options: ClientOptions): Promise<void> {
 
 function fmt(ms: number): string {
   return ms.toFixed(2);
-}
-
-/** mulberry32: the same queries every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const fail = (error: unknown): void => {

@@ -3,13 +3,13 @@
 // tests, if/elif/else, comments, continuations and odd spacing — drawn from a
 // seeded generator, so a failure names a reproducible program.
 
-import { random } from './pkgbuildMutations.js';
+import { seededRandom } from '../../scripts/lib/seededRandom.js';
 
 const NAMES = ['a', 'pkgname', '_x', 'depends_x86_64', 'B2', 'url'];
 const WORDS = ['x', '1', '-1', '0.1.0', 'a-b', 'lib/*.so', 'x86_64', 'a_b', '!lto', 'a=b', '=x', 'a:b', '-Dm755', '--x', 'a,b', 'a.b', '/usr', '1a', '@', '%x', '+x', 'a#b', '~x', 'é'];
 
 export function pkgbuildGenerator(seed: number): () => string {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const some = <T>(most: number, make: () => T): T[] => Array.from({ length: Math.floor(next() * (most + 1)) }, make);
   const blank = (): string => pick([' ', ' ', ' ', '  ', '\t', ' \\\n  ']);

@@ -3,17 +3,7 @@
 // deterministic pseudo-random places, lines of other PKGBUILDs spliced in,
 // each closing quote or parenthesis dropped in turn.
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure names a reproducible mutation. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../scripts/lib/seededRandom.js';
 
 const ODD = ['"', "'", '\\', '$', '{', '}', '(', ')', '[', ']', '#', ';', ';;', '|', '&', '&&', '<', '>', '`', '\n', ' ', '\t', '=', '+=', '*', '?', '!', '~', '-', '0', '\r', '\\\n', 'é', '😀', '$(', '${', '$((', '<<EOF\n', 'if ', 'fi', 'then', 'case ', 'esac', 'done', '\u00a0'];
 
@@ -26,7 +16,8 @@ export function mutations(name: string, text: string, pool: readonly string[] = 
   const out: string[] = [];
   const lines = text.split('\n');
   for (let count = 1; count < lines.length; count += 1) out.push(lines.slice(0, count).join('\n'), `${lines.slice(0, count).join('\n')}\n`);
-  const next = random([...name].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7));
+  // Seeded by the file's name: a failure names a reproducible mutation.
+  const next = seededRandom([...name].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7));
   for (let round = 0; round < 60; round += 1) {
     const at = Math.floor(next() * (text.length + 1));
     out.push(text.slice(0, at) + ODD[Math.floor(next() * ODD.length)]! + text.slice(at));
