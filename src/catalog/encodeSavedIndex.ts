@@ -38,8 +38,6 @@ export interface SavedChunkLayout {
   readonly records: readonly BranchRecord[];
   /** Per worker of `records`, in order: the served answer saved with it, if any. */
   readonly answers: ReadonlyArray<ServedWorker | undefined>;
-  /** Its blob part: the records' and answers' own buffers, in order. */
-  readonly blobs: readonly Uint8Array[];
   /** Its structure and details pieces, length prefixes included. */
   readonly structure: FilePart;
   readonly details: FilePart;
@@ -99,7 +97,8 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
     const key = chunkRecords[0]!.name;
     const before = previous?.chunks.get(key);
     if (before !== undefined && sameObjects(before.records, chunkRecords) && servedAsBefore(before, snapshot.workers)) {
-      out.push({ ...before, key, structure: before.structure, details: before.details });
+      // The same records and answers: their buffers, listed again, are the blob part written then.
+      out.push({ ...before, key, blobs: blobsOf(chunkRecords, before.answers) });
       sincePause += chunkRecords.length / COMPARE_COST_RATIO;
       continue;
     }
@@ -152,7 +151,7 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
   const detailsAt = out.map((chunk) => place(chunk.details));
   const layout = new Map<string, SavedChunkLayout>();
   out.forEach((chunk, at) => {
-    layout.set(chunk.key, { records: chunk.records, answers: chunk.answers, blobs: chunk.blobs, structure: structureAt[at]!, details: detailsAt[at]!, structureSha256: chunk.structureSha256, blobBytes: chunk.blobBytes });
+    layout.set(chunk.key, { records: chunk.records, answers: chunk.answers, structure: structureAt[at]!, details: detailsAt[at]!, structureSha256: chunk.structureSha256, blobBytes: chunk.blobBytes });
   });
   return { header, pieces, bytes: position, layout: { structureSha256: header.structureSha256, chunks: layout }, encodedChunks, copiedChunks: out.length - encodedChunks };
 }

@@ -162,12 +162,11 @@ function savedLayout(parts: LayoutParts): SavedLayout {
     const piece = decoded.pieces[at]!;
     const details = { position: detailsPosition, length: 4 + chunk.detailsBytes };
     detailsPosition += details.length;
-    const { records, answers, blobs } = restored[at]!;
+    const { records, answers } = restored[at]!;
     if (records.length === 0) return;
     chunks.set(records[0]!.name, {
       records,
       answers,
-      blobs,
       structure: { position: structureOffset + piece.byteOffset - structure.byteOffset - 4, length: 4 + piece.byteLength },
       details,
       structureSha256: decoded.digests[at]!,

@@ -30,11 +30,10 @@ export interface DetailsSource {
   chunk(index: number): SavedChunkDetails;
 }
 
-/** What one chunk became: its records, each worker's restored answer (if saved) and its blobs, as encodeSavedIndex lists them. */
+/** What one chunk became: its records and each worker's restored answer (if saved), as encodeSavedIndex lists them. */
 export interface RestoredChunk {
   readonly records: readonly BranchRecord[];
   readonly answers: ReadonlyArray<ServedWorker | undefined>;
-  readonly blobs: readonly Buffer[];
 }
 
 export interface RestoredSnapshot {
@@ -90,7 +89,6 @@ function restoreChunk(target: ChunkTarget): RestoredChunk {
   let body = 0;
   const chunkRecords: BranchRecord[] = [];
   const answers: Array<ServedWorker | undefined> = [];
-  const chunkBlobs: Buffer[] = [];
   // The next served body, in the order encodeSavedIndex wrote them (defined once: a closure per worker costs).
   const cached = (bytes: Buffer): CachedBody => {
     const answer = { body: bytes, etag: chunk.bodyEtags[body]!, contentType: chunk.contentTypes[chunk.bodyTypes[body]!]!, lastModified: dateOf(chunk.bodyModified[body]!) };
@@ -117,7 +115,6 @@ function restoreChunk(target: ChunkTarget): RestoredChunk {
       const id = chunk.workerIds[worker]!;
       const workerRecord = new SavedWorkerRecord({ id, branch: chunk.workerBranches[worker]!, files }, details, worker);
       records.push(workerRecord);
-      chunkBlobs.push(...bodies);
       if (chunk.served[worker] !== 1) {
         answers.push(undefined);
         continue;
@@ -125,7 +122,6 @@ function restoreChunk(target: ChunkTarget): RestoredChunk {
       const legacy = cached(view(chunk.bodyBlobs, 3 * served));
       const v1 = cached(view(chunk.bodyBlobs, 3 * served + 1));
       const cloneUrl = cached(view(chunk.bodyBlobs, 3 * served + 2));
-      chunkBlobs.push(legacy.body, v1.body, cloneUrl.body);
       const servedFiles = new Map<string, CachedBody>();
       let at = 0;
       for (const name of files.keys()) servedFiles.set(name, cached(bodies[at++]!));
@@ -135,7 +131,7 @@ function restoreChunk(target: ChunkTarget): RestoredChunk {
       workers.set(id, answer);
     }
   }
-  return { records: chunkRecords, answers, blobs: chunkBlobs };
+  return { records: chunkRecords, answers };
 }
 
 /** Every column present, of its type, and of the lengths the counts add up to. */
