@@ -7,12 +7,12 @@
 // ~60 ms at 10,000 branches on the critical path.) A file that fails any
 // check is logged, deleted and ignored: the caller indexes from git.
 
-import { createHash } from 'node:crypto';
 import { hashFileParts, type FilePart } from './hashFileParts.js';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
-import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, type DecodedStructure, type ExpectedSavedIndex } from './decodeSavedIndex.js';
+import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, sha256Hex, type DecodedStructure, type ExpectedSavedIndex } from './decodeSavedIndex.js';
 import type { SavedChunkLayout, SavedLayout } from './encodeSavedIndex.js';
+import { readExactly } from './readExactly.js';
 import { restoreSavedSnapshot, type RestoredChunk } from './restoreSavedSnapshot.js';
 import { SavedDetails } from './savedDetails.js';
 import type { SavedChunk, SavedIndexHeader } from './savedIndex.js';
@@ -89,19 +89,19 @@ async function reject(options: LoadSavedIndexOptions, error: SavedIndexError): P
 
 /** The header of an open saved index, unchecked: enough to tell which file it is. */
 export async function readHeader(handle: FileHandle): Promise<Partial<SavedIndexHeader>> {
-  const length = headerLength(await readExactly(handle, HEADER_PREFIX_BYTES, 0));
-  return JSON.parse((await readExactly(handle, length, HEADER_PREFIX_BYTES)).toString('utf8')) as Partial<SavedIndexHeader>;
+  const length = headerLength(await readPart(handle, HEADER_PREFIX_BYTES, 0));
+  return JSON.parse((await readPart(handle, length, HEADER_PREFIX_BYTES)).toString('utf8')) as Partial<SavedIndexHeader>;
 }
 
 async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): Promise<LoadedSavedIndex> {
   const started = performance.now();
   const { size } = await handle.stat();
-  const prefix = await readExactly(handle, Math.min(HEADER_PREFIX_BYTES, size), 0);
+  const prefix = await readPart(handle, Math.min(HEADER_PREFIX_BYTES, size), 0);
   const length = headerLength(prefix);
   if (HEADER_PREFIX_BYTES + length > size) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ends inside its header');
-  const { header, structureOffset } = parseHeader(await readExactly(handle, length, HEADER_PREFIX_BYTES), size, options);
+  const { header, structureOffset } = parseHeader(await readPart(handle, length, HEADER_PREFIX_BYTES), size, options);
   // Verified before anything in it is decoded: its digest covers every other part's.
-  const structure = await readExactly(handle, header.structureBytes, structureOffset);
+  const structure = await readPart(handle, header.structureBytes, structureOffset);
   const structureRead = performance.now();
   const decodedStructure = decodeStructure(structure, header);
   const { chunks } = decodedStructure;
@@ -115,7 +115,7 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
     : Promise.resolve(undefined);
   try {
     // Its own allocation: the blob buffer stays alive under every served body, the structure's is garbage once decoded.
-    const blobs = await readExactly(handle, header.blobBytes, blobStart);
+    const blobs = await readPart(handle, header.blobBytes, blobStart);
     const read = performance.now();
     const details = new SavedDetails({ handle, position: blobStart + header.blobBytes, length: header.detailsBytes, sha256s: chunks.map((chunk) => chunk.detailsSha256) });
     const { snapshot, chunks: restoredChunks } = restoreSavedSnapshot(header, chunks, blobs, details);
@@ -204,18 +204,10 @@ function verify(digests: readonly string[], chunks: readonly SavedChunk[]): void
 
 /** When no worker thread hashed them: the same digests, on this thread. */
 function hashHere(blobs: Buffer, parts: readonly FilePart[], blobStart: number): string[] {
-  return parts.map(({ position, length }) => createHash('sha256').update(blobs.subarray(position - blobStart, position - blobStart + length)).digest('hex'));
+  return parts.map(({ position, length }) => sha256Hex(blobs.subarray(position - blobStart, position - blobStart + length)));
 }
 
-/** `length` bytes at `position` into a buffer of their own. */
-async function readExactly(handle: FileHandle, length: number, position: number): Promise<Buffer> {
-  // allocUnsafeSlow: never a slice of Node's shared pool, so the buffer pins nothing else.
-  const buffer = Buffer.allocUnsafeSlow(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended early (truncated while it was read?)');
-    filled += bytesRead;
-  }
-  return buffer;
+/** `length` bytes at `position`; a file that ends first is malformed (truncated while it was read?). */
+function readPart(handle: FileHandle, length: number, position: number): Promise<Buffer> {
+  return readExactly(handle, length, position, () => new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended early (truncated while it was read?)'));
 }

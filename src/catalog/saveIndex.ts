@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { EncodedSavedIndex, SavedPiece } from './encodeSavedIndex.js';
+import { readExactly } from './readExactly.js';
 
 // writev takes at most IOV_MAX (1024 on Linux) buffers a call.
 const BUFFERS_PER_WRITE = 1024;
@@ -48,7 +49,7 @@ async function* batches(pieces: readonly SavedPiece[], source: FileHandle | unde
       if (source === undefined) throw new Error('saveIndex: a piece to copy, and no previous file to copy it from');
       for (let done = 0; done < piece.copy.length;) {
         const length = Math.min(COPY_SLICE_BYTES, piece.copy.length - done);
-        batch.push(await readExactly(source, length, piece.copy.position + done));
+        batch.push(await readExactly(source, length, piece.copy.position + done, () => new Error('saveIndex: the previous saved index ended before a piece to copy')));
         batchBytes += length;
         done += length;
         if (batchBytes >= COPY_SLICE_BYTES) {
@@ -67,15 +68,6 @@ async function* batches(pieces: readonly SavedPiece[], source: FileHandle | unde
   if (batch.length > 0) yield batch;
 }
 
-async function readExactly(handle: FileHandle, length: number, position: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  for (let filled = 0; filled < length;) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) throw new Error('saveIndex: the previous saved index ended before a piece to copy');
-    filled += bytesRead;
-  }
-  return buffer;
-}
 
 /** writev may write less than asked; the rest is written again. */
 async function writeAll(handle: FileHandle, buffers: readonly Uint8Array[]): Promise<void> {

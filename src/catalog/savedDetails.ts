@@ -8,6 +8,7 @@
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { deserializeSaved, sha256Hex, splitPart } from './decodeSavedIndex.js';
+import { readExactly } from './readExactly.js';
 import type { SavedChunkDetails } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 
@@ -64,13 +65,8 @@ export class SavedDetails {
     const handle = this.#handle;
     if (handle === undefined || this.#pieces !== undefined) return;
     const { position, length } = this.#options;
-    const buffer = Buffer.allocUnsafeSlow(length);
     try {
-      for (let filled = 0; filled < length;) {
-        const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-        if (bytesRead === 0) throw new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended inside its details part');
-        filled += bytesRead;
-      }
+      const buffer = await readExactly(handle, length, position, () => new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended inside its details part'));
       // A synchronous read may have got there first.
       if (this.#pieces === undefined && this.#failure === undefined) this.#accept(buffer);
     } catch (error) {
