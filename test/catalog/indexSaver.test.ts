@@ -19,25 +19,44 @@ import { makeTempDir } from '../helpers/tempDir.js';
 
 const VERSION = '1.2.3-test';
 
-test('swaps are debounced: nothing is written before the delay, then only the newest snapshot', async (t) => {
+test('a save waits for swaps to be quiet for the delay, and no longer than the longest delay while they keep coming', async (t) => {
   const { repo } = await fixtureRepository(t);
   const dir = await makeTempDir(t, 'rbee-saver');
   const repository = repositoryIdentity(repo);
   const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
   const first = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL });
   const second = snapshotWithout(first, ['sd-worker-rbee-cpu']);
-  t.mock.timers.enable({ apis: ['setTimeout'] });
-  const saver = new IndexSaver({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: silentGitLogger, delayMs: 5000 });
+  const saved: unknown[] = [];
+  const logger: GitLogger = { ...silentGitLogger, info: (details, message) => { if (message.startsWith('saved the index')) saved.push(details.index); } };
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const saver = new IndexSaver({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger, delayMs: 5000, maxDelayMs: 20_000 });
+  // setTimeout is mocked: the wait for a save (encoded between turns of the event loop, written
+  // through the thread pool) spins on setImmediate for up to 500 ms of real time.
+  const savedAfter = async (ms: number, expected: number): Promise<unknown[]> => {
+    t.mock.timers.tick(ms);
+    const until = performance.now() + 500;
+    while (saved.length < expected && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
+    return [...saved];
+  };
 
   saver.schedule(first);
+  assert.deepEqual(await savedAfter(4000, 1), [], 'not before the delay');
   saver.schedule(second);
-  t.mock.timers.tick(4999);
-  assert.equal(existsSync(file), false, 'not before the delay');
-  t.mock.timers.tick(1);
+  assert.deepEqual(await savedAfter(4000, 1), [], 'a newer swap restarts the quiet time');
+  assert.deepEqual(await savedAfter(1000, 1), [second.id], 'quiet for the delay: only the newest snapshot is written');
+
+  // Swaps every 3 s are never quiet for 5 s: the first of them is saved 20 s after it came, with the newest snapshot.
+  const burst = [first, second, first, second, first, second, first];
+  for (const snapshot of burst.slice(0, -1)) {
+    saver.schedule(snapshot);
+    assert.deepEqual(await savedAfter(3000, 2), [second.id], 'swaps still coming, and the longest delay not reached');
+  }
+  saver.schedule(burst.at(-1)!);
+  assert.deepEqual(await savedAfter(2000, 2), [second.id, first.id], '20 s after the first swap of the burst');
   await saver.close();
   const loaded = await loadSavedIndex({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: silentGitLogger });
-  assert.equal(loaded.kind === 'loaded' ? loaded.header.snapshotId : loaded.kind, second.id);
-  assert.equal(loaded.kind === 'loaded' && loaded.snapshot.workers.has('sd-worker-rbee-cpu'), false);
+  assert.equal(loaded.kind === 'loaded' ? loaded.header.snapshotId : loaded.kind, first.id);
+  assert.equal(loaded.kind === 'loaded' && loaded.snapshot.workers.has('sd-worker-rbee-cpu'), true);
 });
 
 test('flush writes at once; a snapshot identical to the saved one is not written again; a failed save is logged', async (t) => {
