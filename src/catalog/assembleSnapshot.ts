@@ -9,6 +9,7 @@ import { fileBody, jsonBody, jsonListBody, lazyBody, type CachedBody } from './c
 import { cloneInfo } from './cloneInfo.js';
 import { legacyEntry } from './legacyEntry.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
+import { SortedChunkMap } from './sortedChunkMap.js';
 import { v1Entry } from './v1Entry.js';
 
 const FILE_TYPES: Readonly<Record<string, string>> = {
@@ -41,15 +42,17 @@ export function servedWorkerFor(worker: WorkerRecord, branch: BranchRecord, prev
 export interface SnapshotParts {
   readonly builtAt: Date;
   readonly defaultBranch: BranchRef | undefined;
-  /** Every worker branch, in name order. */
+  /** Every worker branch, in any order. */
   readonly branches: ReadonlyMap<string, BranchRecord>;
   /** Served workers, in any order. */
   readonly workers: ReadonlyMap<string, ServedWorker>;
 }
 
 export function assembleSnapshot(parts: SnapshotParts): CatalogSnapshot {
-  const { builtAt, defaultBranch, branches } = parts;
-  const workers = sortedByKey(parts.workers);
+  const { builtAt, defaultBranch } = parts;
+  // Sorted chunks a patch can share (see SortedChunkMap); given as such by patchSnapshot, they are kept as they are.
+  const branches = SortedChunkMap.from(parts.branches);
+  const workers = SortedChunkMap.from(parts.workers);
   let id: string | undefined;
   return {
     get id() {
@@ -72,18 +75,6 @@ export function assembleSnapshot(parts: SnapshotParts): CatalogSnapshot {
 /** A commit's time as a Date (git keeps whole seconds). */
 export function commitDate(commit: CommitInfo): Date {
   return new Date(commit.time * 1000);
-}
-
-/** In key order. Keys usually arrive in order (a worker's id is its branch), so the sort is usually skipped. */
-export function sortedByKey<T>(map: ReadonlyMap<string, T>): ReadonlyMap<string, T> {
-  let previous: string | undefined;
-  for (const key of map.keys()) {
-    if (previous !== undefined && previous >= key) {
-      return new Map([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    previous = key;
-  }
-  return map;
 }
 
 function problemReport(branches: ReadonlyMap<string, BranchRecord>): unknown {

@@ -1,15 +1,18 @@
 // patchSnapshot: the snapshot after a push moved, created or deleted a few
-// branches. The previous snapshot's maps are copied (a native copy, cheap
-// even at 10,000 entries) and only the named branches are read and indexed,
-// so a refresh costs what changed, not what the catalog holds. The result is
-// the same snapshot buildSnapshot would make from the same refs (tested).
+// branches. Only the named branches are read and indexed, and the new
+// snapshot's maps share every chunk the change does not touch with the
+// previous one's (SortedChunkMap), so a refresh costs what changed, in time
+// and in memory, not what the catalog holds. The result is the same snapshot
+// buildSnapshot would make from the same refs (tested).
 
 import { isSelectedBranch } from '../git/branchSelection.js';
 import type { CatalogRepository } from '../git/types.js';
-import { assembleSnapshot, servedWorkerFor, sortedByKey } from './assembleSnapshot.js';
+import { assembleSnapshot, servedWorkerFor } from './assembleSnapshot.js';
 import { indexBranch } from './indexBranch.js';
 import { keepLastGood } from './keepLastGood.js';
-import type { CatalogSnapshot } from './snapshot.js';
+import type { BranchRecord } from './branchRecord.js';
+import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
+import { SortedChunkMap } from './sortedChunkMap.js';
 
 export interface PatchSnapshotOptions {
   readonly repo: CatalogRepository;
@@ -23,9 +26,9 @@ export interface PatchSnapshotOptions {
 export async function patchSnapshot(options: PatchSnapshotOptions): Promise<CatalogSnapshot> {
   const { repo, gitUrl, previous, tips, now = () => new Date() } = options;
   let defaultBranch = previous.defaultBranch;
-  let branches = new Map(previous.branches);
-  const workers = new Map(previous.workers);
-  let added = false;
+  // What changes, undefined for what is gone; each map is then the previous one with its changes.
+  const branchChanges = new Map<string, BranchRecord | undefined>();
+  const workerChanges = new Map<string, ServedWorker | undefined>();
 
   for (const [name, tip] of tips) {
     // A branch the selection leaves out is, to the catalog, not there (readRepositoryRefs leaves it out too).
@@ -36,23 +39,19 @@ export async function patchSnapshot(options: PatchSnapshotOptions): Promise<Cata
       defaultBranch = { name, oid };
       continue;
     }
-    const before = branches.get(name);
+    const before = previous.branches.get(name);
     if (before?.oid === oid) continue;
     const record = oid === undefined ? undefined : keepLastGood(await indexBranch(repo, { name, oid }), before);
-    // Only ids that are gone are deleted: setting a key the map holds keeps its place, so the
-    // maps stay in name order and assembleSnapshot need not sort 10,000 entries for one push.
-    const kept = new Set(record?.workers.map((worker) => worker.id));
-    for (const worker of before?.workers ?? []) if (!kept.has(worker.id)) workers.delete(worker.id);
-    if (record === undefined) {
-      branches.delete(name);
-      continue;
-    }
-    added ||= before === undefined;
-    branches.set(name, record);
-    for (const worker of record.workers) workers.set(worker.id, servedWorkerFor(worker, record, previous.workers.get(worker.id), gitUrl));
+    for (const worker of before?.workers ?? []) workerChanges.set(worker.id, undefined);
+    branchChanges.set(name, record);
+    if (record === undefined) continue;
+    for (const worker of record.workers) workerChanges.set(worker.id, servedWorkerFor(worker, record, previous.workers.get(worker.id), gitUrl));
   }
-  // A new branch went to the end of the map; branches are kept in name order.
-  if (added) branches = new Map(sortedByKey(branches));
-  return assembleSnapshot({ builtAt: now(), defaultBranch, branches, workers });
+  return assembleSnapshot({
+    builtAt: now(),
+    defaultBranch,
+    branches: SortedChunkMap.from(previous.branches).with(branchChanges),
+    workers: SortedChunkMap.from(previous.workers).with(workerChanges),
+  });
 }
 
