@@ -139,7 +139,7 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
     let nextPush = 0;
     if (wantsHttp) {
       progress(`${branches} branches: HTTP load, ${options.httpSeconds} s per target`);
-      result = { ...result, http: await measureHttp({ serviceUrl: service.baseUrl, workerId: syntheticWorkerId(Math.floor(branches / 2)), seconds: options.httpSeconds, warmupSeconds: 2, connections: options.connections, resources }) };
+      result = { ...result, http: await measureHttp({ serviceUrl: service.baseUrl, servicePid: service.pid, workerId: syntheticWorkerId(Math.floor(branches / 2)), seconds: options.httpSeconds, warmupSeconds: 2, connections: options.connections, resources }) };
     }
     if (only.has('refresh')) {
       progress(`${branches} branches: ${options.pushes} one-branch refreshes`);

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import type { BenchResources } from './benchResources.js';
+import { processCpuNs } from './processCpu.js';
 import { PROJECT_DIR } from './runTsxScript.js';
 
 const START_TIMEOUT_MS = 30_000;
@@ -25,6 +26,8 @@ export interface HttpFigure {
   readonly requestsPerSecond: number;
   readonly p99Ms: number;
   readonly requests: number;
+  /** The server process's CPU time (every thread) per request answered, in microseconds. */
+  readonly cpuUsPerRequest: number;
 }
 
 export interface HttpResult {
@@ -36,6 +39,8 @@ export interface HttpResult {
 
 export interface HttpOptions {
   readonly serviceUrl: string;
+  /** The service's process, whose CPU time per request is measured. */
+  readonly servicePid: number;
   /** A served worker whose PKGBUILD is asked for. */
   readonly workerId: string;
   readonly seconds: number;
@@ -59,11 +64,11 @@ export async function measureHttp(options: HttpOptions): Promise<HttpResult> {
       { name: 'GET /workers/:id/PKGBUILD', url: `${options.serviceUrl}/workers/${options.workerId}/PKGBUILD`, expectStatus: 200 },
     ];
     const helloTarget: HttpTarget = { name: 'Fastify hello-world', url: `${helloServer.url}/`, expectStatus: 200 };
-    const hello: HttpFigure[] = [await load(helloTarget, options)];
+    const hello: HttpFigure[] = [await load(helloTarget, helloServer.pid, options)];
     const figures: HttpFigure[] = [];
     for (const target of targets) {
-      figures.push(await load(target, options));
-      hello.push(await load(helloTarget, options));
+      figures.push(await load(target, options.servicePid, options));
+      hello.push(await load(helloTarget, helloServer.pid, options));
     }
     return { hello, figures };
   } finally {
@@ -71,12 +76,20 @@ export async function measureHttp(options: HttpOptions): Promise<HttpResult> {
   }
 }
 
-async function load(target: HttpTarget, options: HttpOptions): Promise<HttpFigure> {
+async function load(target: HttpTarget, serverPid: number, options: HttpOptions): Promise<HttpFigure> {
   const settings = { url: target.url, connections: options.connections, headers: { ...target.headers } };
   if (options.warmupSeconds > 0) check(target, await autocannon({ ...settings, duration: options.warmupSeconds }));
+  const cpuBefore = await processCpuNs(serverPid);
   const result = await autocannon({ ...settings, duration: options.seconds });
+  const cpuNs = (await processCpuNs(serverPid)) - cpuBefore;
   check(target, result);
-  return { name: target.name, requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, requests: result.requests.total };
+  return {
+    name: target.name,
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    cpuUsPerRequest: cpuNs / 1000 / result.requests.total,
+  };
 }
 
 function check(target: HttpTarget, result: autocannon.Result): void {
@@ -88,7 +101,7 @@ function check(target: HttpTarget, result: autocannon.Result): void {
 }
 
 /** Starts helloWorldServer.ts and resolves once it printed its port. */
-async function startHelloWorld(resources: BenchResources): Promise<{ url: string; stop: () => Promise<unknown> }> {
+async function startHelloWorld(resources: BenchResources): Promise<{ url: string; pid: number; stop: () => Promise<unknown> }> {
   const child = resources.child(spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/helloWorldServer.ts'], {
     cwd: PROJECT_DIR,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
@@ -119,5 +132,5 @@ async function startHelloWorld(resources: BenchResources): Promise<{ url: string
       reject(new Error(`hello-world exited with ${code}:\n${output}`));
     });
   });
-  return { url: `http://127.0.0.1:${port}`, stop };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop };
 }

@@ -156,21 +156,23 @@ function httpRows(branches: number, http: HttpResult, settings: RunSettings): Ro
   const rows: Row[] = [[
     `Fastify hello-world, own process (autocannon ${settings.connections} connections, ${settings.httpSeconds} s; run before and after each target)`,
     '—',
-    `${formatCount(helloRates.reduce((sum, rate) => sum + rate, 0) / helloRates.length)} req/s (mean)`,
+    `${formatCount(helloRates.reduce((sum, rate) => sum + rate, 0) / helloRates.length)} req/s (mean); server CPU ${formatMicros(mean(http.hello.map((figure) => figure.cpuUsPerRequest)))} / request`,
     `runs: ${helloRates.map(formatCount).join(', ')}`,
     '',
     '',
     '—',
   ]];
   http.figures.forEach((figure, index) => {
-    const hello = ((helloRates[index] ?? Number.NaN) + (helloRates[index + 1] ?? Number.NaN)) / 2;
+    const around = [http.hello[index], http.hello[index + 1]];
+    const hello = mean(around.map((run) => run?.requestsPerSecond ?? Number.NaN));
+    const helloCpu = mean(around.map((run) => run?.cpuUsPerRequest ?? Number.NaN));
     const ratio = figure.requestsPerSecond / hello;
     const target = targets[figure.name];
     rows.push([
       figure.name,
       formatCount(branches),
-      `${formatCount(figure.requestsPerSecond)} req/s (p99 ${figure.p99Ms} ms)`,
-      `hello-world around it: ${formatCount(hello)} req/s`,
+      `${formatCount(figure.requestsPerSecond)} req/s (p99 ${figure.p99Ms} ms); server CPU ${formatMicros(figure.cpuUsPerRequest)} / request`,
+      `hello-world around it: ${formatCount(hello)} req/s, ${formatMicros(helloCpu)} / request`,
       formatRatio(ratio),
       target === undefined ? '' : `≥ ${target.toFixed(1)}× hello-world`,
       met(target === undefined || !atTarget(branches) ? undefined : ratio >= target),
@@ -184,4 +186,12 @@ export function memorySeries(results: readonly SizeResult[]): string[] {
   return results.flatMap((size) => (size.memory === undefined
     ? []
     : [`RSS every 100 refreshes at ${formatCount(size.branches)} branches (MB): ${size.memory.samples.map((sample) => `${sample.refreshes}: ${(sample.rssBytes / 1e6).toFixed(0)}`).join(', ')}`]));
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+function formatMicros(value: number): string {
+  return `${value.toFixed(0)} µs`;
 }

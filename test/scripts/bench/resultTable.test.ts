@@ -36,8 +36,8 @@ test('warm restart: n/a without a saved state; the logged index time against 0.5
   assert.equal(row(saved, 'warm restart', '10,000').at(-1), 'yes |');
 });
 
-test('http: each ratio is to the mean of the hello-world runs before and after it', () => {
-  const figure = (name: string, requestsPerSecond: number) => ({ name, requestsPerSecond, p99Ms: 1, requests: requestsPerSecond * 10 });
+test('http: each ratio is to the mean of the hello-world runs before and after it; server CPU per request beside it', () => {
+  const figure = (name: string, requestsPerSecond: number) => ({ name, requestsPerSecond, p99Ms: 1, requests: requestsPerSecond * 10, cpuUsPerRequest: 1e6 / requestsPerSecond });
   const table = resultTable([{
     branches: 10_000,
     setupMs: 1,
@@ -52,6 +52,8 @@ test('http: each ratio is to the mean of the hello-world runs before and after i
     },
   }], SETTINGS);
   assert.equal(row(table, 'GET /workers', '10,000')[4], '0.50×');
+  assert.match(row(table, 'GET /workers', '10,000')[2]!, /server CPU 182 µs \/ request/);
+  assert.match(row(table, 'GET /workers', '10,000')[3]!, /hello-world around it: 11,000 req\/s, 92 µs \/ request/);
   assert.deepEqual(row(table, 'GET /v1/workers?limit=50', '10,000').slice(4), ['0.90×', '≥ 0.9× hello-world', 'yes |']);
   assert.deepEqual(row(table, 'GET /v1/workers?limit=50, If-None-Match → 304', '10,000').slice(4), ['0.95×', '≥ 1.0× hello-world', '**no** |']);
 });
