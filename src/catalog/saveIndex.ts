@@ -3,28 +3,38 @@
 // folder fsync'd), so a crash leaves either the old file or the new one,
 // never a torn one under the real name. Pieces the encoder copied from the
 // previous save are read from `source`, that file opened before it was
-// replaced (so they are the bytes that were written, whatever is at the path now).
+// replaced (so they are the bytes that were written, whatever is at the path now),
+// through one buffer reused from batch to batch: a save after a push copies
+// ~40 MB of structure and details at 10,000 branches, and a fresh buffer per
+// read left that much garbage outside the heap after every save, held until
+// the next full collection (in an idle service, none comes).
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { EncodedSavedIndex, SavedPiece } from './encodeSavedIndex.js';
-import { readExactly } from './readExactly.js';
+import { readExactlyInto } from './readExactly.js';
 
 // writev takes at most IOV_MAX (1024 on Linux) buffers a call.
 const BUFFERS_PER_WRITE = 1024;
 
-/** Copied pieces are read in slices of at most this many bytes. */
-const COPY_SLICE_BYTES = 4 * 1024 * 1024;
+/** The buffer copied pieces are read into, a batch at a time. */
+const COPY_BUFFER_BYTES = 4 * 1024 * 1024;
 
-export async function saveIndex(file: string, encoded: EncodedSavedIndex, source?: FileHandle): Promise<void> {
+export interface SaveIndexOptions {
+  /** The copy buffer's size (COPY_BUFFER_BYTES); tests make it tiny to reuse it many times. */
+  readonly copyBufferBytes?: number;
+}
+
+export async function saveIndex(file: string, encoded: EncodedSavedIndex, source?: FileHandle, options: SaveIndexOptions = {}): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
   const temporary = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temporary, 'wx', 0o644);
     try {
-      for await (const buffers of batches(encoded.pieces, source)) await writeAll(handle, buffers);
+      // Each batch is written whole before the next is read: only then is the copy buffer reused.
+      for await (const buffers of batches(encoded.pieces, source, options.copyBufferBytes ?? COPY_BUFFER_BYTES)) await writeAll(handle, buffers);
       await handle.sync();
     } finally {
       await handle.close();
@@ -37,37 +47,41 @@ export async function saveIndex(file: string, encoded: EncodedSavedIndex, source
   await syncFolder(dir);
 }
 
-/** The pieces as buffers, at most BUFFERS_PER_WRITE at a time, copied ones read from `source` a slice at a time. */
-async function* batches(pieces: readonly SavedPiece[], source: FileHandle | undefined): AsyncGenerator<Uint8Array[]> {
+/**
+ * The pieces as buffers, at most BUFFERS_PER_WRITE at a time; copied ones are
+ * read from `source` into one buffer of `copyBytes`, and a batch ends when it
+ * is full. The caller writes each batch before asking for the next.
+ */
+async function* batches(pieces: readonly SavedPiece[], source: FileHandle | undefined, copyBytes: number): AsyncGenerator<Uint8Array[]> {
+  const copyBuffer = pieces.some((piece) => !(piece instanceof Uint8Array)) ? Buffer.allocUnsafeSlow(copyBytes) : undefined;
   let batch: Uint8Array[] = [];
-  let batchBytes = 0;
+  let copyUsed = 0;
   for (const piece of pieces) {
     if (piece instanceof Uint8Array) {
       batch.push(piece);
-      batchBytes += piece.byteLength;
     } else {
-      if (source === undefined) throw new Error('saveIndex: a piece to copy, and no previous file to copy it from');
+      if (source === undefined || copyBuffer === undefined) throw new Error('saveIndex: a piece to copy, and no previous file to copy it from');
       for (let done = 0; done < piece.copy.length;) {
-        const length = Math.min(COPY_SLICE_BYTES, piece.copy.length - done);
-        batch.push(await readExactly(source, length, piece.copy.position + done, () => new Error('saveIndex: the previous saved index ended before a piece to copy')));
-        batchBytes += length;
-        done += length;
-        if (batchBytes >= COPY_SLICE_BYTES) {
+        const slice = copyBuffer.subarray(copyUsed, copyUsed + Math.min(copyBytes - copyUsed, piece.copy.length - done));
+        await readExactlyInto(source, slice, piece.copy.position + done, () => new Error('saveIndex: the previous saved index ended before a piece to copy'));
+        batch.push(slice);
+        copyUsed += slice.byteLength;
+        done += slice.byteLength;
+        if (copyUsed === copyBytes) {
           yield batch;
           batch = [];
-          batchBytes = 0;
+          copyUsed = 0;
         }
       }
     }
     if (batch.length >= BUFFERS_PER_WRITE) {
       yield batch;
       batch = [];
-      batchBytes = 0;
+      copyUsed = 0;
     }
   }
   if (batch.length > 0) yield batch;
 }
-
 
 /** writev may write less than asked; the rest is written again. */
 async function writeAll(handle: FileHandle, buffers: readonly Uint8Array[]): Promise<void> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
@@ -14,6 +15,7 @@ import type { GitLogger } from '../../src/git/gitLogger.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import type { CatalogRepository } from '../../src/git/types.js';
 import { catalogWorkerIds, fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
+import { snapshotWithout } from '../helpers/snapshotWithout.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
 const VERSION = '1.2.3-test';
@@ -255,4 +257,29 @@ test('no saved index is simply missing', async (t) => {
   const context = await setup(t);
   assert.deepEqual(await context.load(), { kind: 'missing' });
   assert.equal(context.logger.lines.length, 0);
+});
+
+test('copied pieces pass through one small reused buffer and the file is byte for byte a full save', async (t) => {
+  const { repo, file } = await setup(t);
+  const repository = repositoryIdentity(repo);
+  const options = { serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, now: NOW, chunkBranches: 1 };
+  const before = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  const first = await encodeSavedIndex({ snapshot: before, ...options });
+  await saveIndex(file, first);
+
+  const after = snapshotWithout(before, ['sd-worker-rbee-cpu']);
+  const incremental = await encodeSavedIndex({ snapshot: after, ...options, previous: first.layout });
+  assert.ok(incremental.copiedChunks >= 2, `chunks copied from the first file (${incremental.copiedChunks})`);
+  const copied = incremental.pieces.filter((piece) => !(piece instanceof Uint8Array)).reduce((sum, piece) => sum + ('copy' in piece ? piece.copy.length : 0), 0);
+  // 7 bytes: the buffer is filled and written again hundreds of times, across every copied piece's edges.
+  assert.ok(copied > 100 * 7, `${copied} bytes to copy`);
+  const second = `${file}.second`;
+  const source = await open(file, 'r');
+  try {
+    await saveIndex(second, incremental, source, { copyBufferBytes: 7 });
+  } finally {
+    await source.close();
+  }
+  const full = await encodeSavedIndex({ snapshot: after, ...options });
+  assert.deepEqual(readFileSync(second), Buffer.concat(full.pieces as Uint8Array[]));
 });
