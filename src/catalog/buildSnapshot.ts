@@ -48,6 +48,11 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Cata
     return before !== undefined && before.oid === ref.oid ? before : undefined;
   };
   const toRead = sorted.filter((ref) => reused(ref) === undefined).length;
+  if (previous !== undefined && toRead === 0 && sorted.length === previous.branches.size) {
+    // Nothing moved, came or went (a warm restart, a reconcile pass that finds nothing new): every
+    // record and answer would be the previous one, so its maps are taken whole (~50 ms at 10,000).
+    return assembleSnapshot({ builtAt: now(), defaultBranch, branches: previous.branches, workers: previous.workers });
+  }
   const pooled = toRead >= INDEXER_POOL_FROM_BRANCHES;
   // All live for this build only: the packs and threads they hold go with it.
   // Shared with the threads, the packs are read once for every reader.

@@ -63,3 +63,21 @@ test('branch names that are not worker ids, non-UTF-8 files and a missing README
   assert.deepEqual(codes('sd-worker-rbee-metal'), ['README_MISSING']);
   assert.equal(snapshot.workers.has('sd-worker-rbee-metal'), true, 'a warning does not stop a worker being served');
 });
+
+test('a rebuild where no tip moved, came or went takes the previous snapshot\'s maps whole, with the new default branch', async (t) => {
+  const { repo, gitdir, sourceDir } = await fixtureRepository(t);
+  const first = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL });
+  const again = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, previous: first });
+  assert.equal(again.branches, first.branches);
+  assert.equal(again.workers, first.workers);
+  assert.equal(again.id, first.id);
+  assert.deepEqual(again.v1List.body, (await buildSnapshot({ repo, gitUrl: TEST_GIT_URL })).v1List.body, 'what a build from nothing serves');
+
+  // A branch that went: the same tips otherwise, but not the same set.
+  rmSync(path.join(sourceDir, 'sd-worker-rbee-cpu'), { recursive: true });
+  await createRepositoryFromFolders({ sourceDir, gitdir, defaultBranch: 'master' });
+  const fewer = await buildSnapshot({ repo: await openCatalogRepository({ source: gitdir, cacheDir: path.join(gitdir, '..', 'cache') }), gitUrl: TEST_GIT_URL, previous: first });
+  assert.equal(fewer.branches.has('sd-worker-rbee-cpu'), false);
+  assert.equal(fewer.workers.has('sd-worker-rbee-cpu'), false);
+  assert.equal(fewer.branches.size, first.branches.size - 1);
+});
