@@ -3,9 +3,8 @@
 // structure part, once its checksum holds, back into SavedChunk values.
 // Anything that does not parse is a SavedIndexError, never a half-read index.
 
-import { createHash } from 'node:crypto';
 import { deserialize } from 'node:v8';
-import { MAX_HEADER_BYTES, piecesSha256, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
+import { MAX_HEADER_BYTES, piecesSha256, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, sha256Hex, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 
 export interface ExpectedSavedIndex {
@@ -85,15 +84,11 @@ export interface DecodedStructure {
 /** The structure part's chunks, decoded, in order, once the digest of their digests is the header's. */
 export function decodeStructure(structure: Buffer, header: SavedIndexHeader): DecodedStructure {
   const pieces = splitPart(structure);
-  const digests = pieces.map(sha256Hex);
+  const digests = pieces.map((piece) => sha256Hex(piece));
   if (piecesSha256(digests) !== header.structureSha256) {
     throw new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the structure part does not match its sha256');
   }
   return { chunks: pieces.map((bytes) => deserializeSaved(bytes) as SavedChunk), pieces, digests };
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** v8.deserialize, with garbage reported as a SavedIndexError. */

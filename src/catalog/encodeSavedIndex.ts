@@ -7,12 +7,11 @@
 // chunks that are encoded go one per turn of the event loop, so a save never
 // holds requests up for more than one.
 
-import { createHash } from 'node:crypto';
 import { serialize } from 'node:v8';
 import type { BranchRecord, WorkerRecord } from './branchRecord.js';
 import type { CachedBody } from './cachedBody.js';
 import type { FilePart } from './hashFileParts.js';
-import { piecesSha256, SAVE_CHUNK_BRANCHES, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, type SavedChunk, type SavedChunkDetails, type SavedIndexHeader } from './savedIndex.js';
+import { piecesSha256, SAVE_CHUNK_BRANCHES, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, sha256Hex, type SavedChunk, type SavedChunkDetails, type SavedIndexHeader } from './savedIndex.js';
 import { chunkBranches } from './savedIndexChunks.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
 
@@ -109,8 +108,8 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
     const blobBytes = blobs.reduce((sum, buffer) => sum + buffer.byteLength, 0);
     const { chunk, details } = saveChunk(chunkRecords, answers);
     const detailsBytes = serialize(details);
-    const structureBytes = serialize({ ...chunk, blobBytes, blobsSha256: sha256Of(blobs), detailsBytes: detailsBytes.byteLength, detailsSha256: sha256Of([detailsBytes]) } satisfies SavedChunk);
-    out.push({ key, records: chunkRecords, answers, blobs, blobBytes, structureSha256: sha256Of([structureBytes]), structure: structureBytes, details: detailsBytes });
+    const structureBytes = serialize({ ...chunk, blobBytes, blobsSha256: sha256Hex(blobs), detailsBytes: detailsBytes.byteLength, detailsSha256: sha256Hex(detailsBytes) } satisfies SavedChunk);
+    out.push({ key, records: chunkRecords, answers, blobs, blobBytes, structureSha256: sha256Hex(structureBytes), structure: structureBytes, details: detailsBytes });
   }
 
   const pieceBytes = (piece: Uint8Array | FilePart): number => (piece instanceof Uint8Array ? 4 + piece.byteLength : piece.length);
@@ -132,11 +131,9 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
     structureSha256: piecesSha256(out.map((chunk) => chunk.structureSha256)),
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
-  const headerLength = Buffer.alloc(4);
-  headerLength.writeUInt32BE(headerBytes.length);
 
   // Laid out in file order: every structure piece, every chunk's blobs, every details piece.
-  const pieces: SavedPiece[] = [SAVED_INDEX_MAGIC, headerLength, headerBytes];
+  const pieces: SavedPiece[] = [SAVED_INDEX_MAGIC, lengthPrefix(headerBytes.length), headerBytes];
   let position = SAVED_INDEX_MAGIC.length + 4 + headerBytes.length;
   const place = (piece: Uint8Array | FilePart): FilePart => {
     const placed = { position, length: pieceBytes(piece) };
@@ -207,12 +204,6 @@ function blobsOf(records: readonly BranchRecord[], answers: ReadonlyArray<Served
 
 function sameObjects<T>(before: readonly T[], now: readonly T[]): boolean {
   return before.length === now.length && before.every((item, at) => item === now[at]);
-}
-
-function sha256Of(buffers: readonly Uint8Array[]): string {
-  const hash = createHash('sha256');
-  for (const buffer of buffers) hash.update(buffer);
-  return hash.digest('hex');
 }
 
 function lengthPrefix(length: number): Buffer {

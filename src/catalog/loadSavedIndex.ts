@@ -10,12 +10,12 @@
 import { hashFileParts, type FilePart } from './hashFileParts.js';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
-import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, sha256Hex, type DecodedStructure, type ExpectedSavedIndex } from './decodeSavedIndex.js';
+import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, type DecodedStructure, type ExpectedSavedIndex } from './decodeSavedIndex.js';
 import type { SavedChunkLayout, SavedLayout } from './encodeSavedIndex.js';
 import { readExactly } from './readExactly.js';
 import { restoreSavedSnapshot, type RestoredChunk } from './restoreSavedSnapshot.js';
 import { SavedDetails } from './savedDetails.js';
-import type { SavedChunk, SavedIndexHeader } from './savedIndex.js';
+import { sha256Hex, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
 import { SavedIndexError, type SavedIndexProblem } from './savedIndexError.js';
 import type { CatalogSnapshot } from './snapshot.js';
 

@@ -7,9 +7,9 @@
 
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { deserializeSaved, sha256Hex, splitPart } from './decodeSavedIndex.js';
+import { deserializeSaved, splitPart } from './decodeSavedIndex.js';
 import { readExactly } from './readExactly.js';
-import type { SavedChunkDetails } from './savedIndex.js';
+import { sha256Hex, type SavedChunkDetails } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 
 export interface SavedDetailsOptions {

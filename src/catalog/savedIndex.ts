@@ -119,3 +119,11 @@ export function repositoryIdentity(repo: { readonly kind: string; readonly gitdi
 export function piecesSha256(digests: readonly string[]): string {
   return createHash('sha256').update(digests.join('\n')).digest('hex');
 }
+
+/** The hex sha256 of `bytes`, or of several buffers back to back: every checksum a chunk holds. */
+export function sha256Hex(bytes: Uint8Array | readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  if (bytes instanceof Uint8Array) return hash.update(bytes).digest('hex');
+  for (const buffer of bytes) hash.update(buffer);
+  return hash.digest('hex');
+}
