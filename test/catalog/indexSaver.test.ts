@@ -19,6 +19,12 @@ import { makeTempDir } from '../helpers/tempDir.js';
 
 const VERSION = '1.2.3-test';
 
+/** A logger that keeps the details of every 'saved the index' line, in order. */
+function savesLogged(): { saves: Array<Record<string, unknown>>; logger: GitLogger } {
+  const saves: Array<Record<string, unknown>> = [];
+  return { saves, logger: { ...silentGitLogger, info: (details, message) => { if (message.startsWith('saved the index')) saves.push(details); } } };
+}
+
 test('a save waits for swaps to be quiet for the delay, and no longer than the longest delay while they keep coming', async (t) => {
   const { repo } = await fixtureRepository(t);
   const dir = await makeTempDir(t, 'rbee-saver');
@@ -26,8 +32,7 @@ test('a save waits for swaps to be quiet for the delay, and no longer than the l
   const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
   const first = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL });
   const second = snapshotWithout(first, ['sd-worker-rbee-cpu']);
-  const saved: unknown[] = [];
-  const logger: GitLogger = { ...silentGitLogger, info: (details, message) => { if (message.startsWith('saved the index')) saved.push(details.index); } };
+  const { saves, logger } = savesLogged();
   t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const saver = new IndexSaver({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger, delayMs: 5000, maxDelayMs: 20_000 });
   // setTimeout is mocked; a save itself (encoded between turns of the event loop, written through
@@ -36,11 +41,11 @@ test('a save waits for swaps to be quiet for the delay, and no longer than the l
   const savesAfter = async (ms: number, count: number, realMs: number): Promise<unknown[]> => {
     t.mock.timers.tick(ms);
     const until = performance.now() + realMs;
-    while (saved.length < count && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
-    return [...saved];
+    while (saves.length < count && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
+    return saves.map((details) => details.index);
   };
   const savedAfter = (ms: number, count: number): Promise<unknown[]> => savesAfter(ms, count, 2000);
-  const notSavedAfter = (ms: number): Promise<unknown[]> => savesAfter(ms, saved.length + 1, 150);
+  const notSavedAfter = (ms: number): Promise<unknown[]> => savesAfter(ms, saves.length + 1, 150);
 
   saver.schedule(first);
   assert.deepEqual(await notSavedAfter(4000), [], 'not before the delay');
@@ -150,8 +155,7 @@ test('a save after a push copies the unchanged chunks from the last file and wri
   const repository = repositoryIdentity(repo);
   const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
   const now = () => new Date('2026-02-01T00:00:00Z');
-  const saves: Array<Record<string, unknown>> = [];
-  const logger: GitLogger = { ...silentGitLogger, info: (details, message) => { if (message.startsWith('saved the index')) saves.push(details); } };
+  const { saves, logger } = savesLogged();
   // A chunk per branch: the fixture's branches are few.
   const options = { serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, now, chunkBranches: 1 };
   const saver = new IndexSaver({ file, logger, ...options });
@@ -206,8 +210,7 @@ test('the first save after a start from the saved index copies the loaded file\'
   await loaded.decodeDetails(async () => undefined);
   const restarted = await buildSnapshot({ repo: await openCatalogRepository({ source: gitdir, cacheDir: path.join(dir, 'cache') }), gitUrl: TEST_GIT_URL, previous: loaded.snapshot, now });
 
-  const saves: Array<Record<string, unknown>> = [];
-  const logger: GitLogger = { ...silentGitLogger, info: (details, message) => { if (message.startsWith('saved the index')) saves.push(details); } };
+  const { saves, logger } = savesLogged();
   const saver = new IndexSaver({ file, logger, loaded: loaded.layout, ...options });
   saver.schedule(restarted);
   await saver.close();
