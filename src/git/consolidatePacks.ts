@@ -18,6 +18,7 @@ import { indexPack, packObjects } from 'isomorphic-git';
 import { writableTypedFs, type GitFs, type WritableTypedFs } from './gitFs.js';
 import { PackMergeError } from './errors.js';
 import { mergePacks, readPackIndex, type PackWithIndex } from './mergePacks.js';
+import { packfileCache } from './packfileCache.js';
 
 export const DEFAULT_MAX_PACKS = 32;
 
@@ -81,15 +82,14 @@ export async function consolidatePacks(options: ConsolidatePacksOptions): Promis
  * any time (in place, because every holder of the repository shares it).
  */
 function forgetPacks(cache: object, removedIndexSuffixes: readonly string[]): void {
-  const slots = cache as Record<PropertyKey, unknown>;
-  const key = Object.getOwnPropertySymbols(cache).find((symbol) => symbol.description === 'PackfileCache');
-  const packCache = key === undefined ? undefined : slots[key];
-  if (packCache instanceof Map) {
+  const packCache = packfileCache(cache);
+  if (packCache !== undefined) {
     for (const path of [...packCache.keys()]) {
       if (typeof path === 'string' && removedIndexSuffixes.some((suffix) => path.endsWith(suffix))) packCache.delete(path);
     }
     return;
   }
+  const slots = cache as Record<PropertyKey, unknown>;
   for (const own of Reflect.ownKeys(cache)) delete slots[own];
 }
 

@@ -13,11 +13,12 @@
 // must find bytes there, not a hole. The pack's checksum was verified when
 // it was first loaded, and pack files are never rewritten under their name.
 //
-// This relies on isomorphic-git internals (the Map under
-// Symbol('PackfileCache'), GitPackIndex's `pack` and `offsetCache`), as
+// This relies on isomorphic-git internals (its pack cache, see
+// packfileCache, and GitPackIndex's `pack` and `offsetCache`), as
 // consolidatePacks does; should they change, nothing is released.
 
 import { typedFs } from './gitFs.js';
+import { packfileCache } from './packfileCache.js';
 import type { CatalogRepository } from './types.js';
 
 interface PackIndexInternals {
@@ -54,10 +55,8 @@ export async function heldPackBytes(cache: object): Promise<number> {
 }
 
 async function packIndexes(cache: object): Promise<Array<[string, PackIndexInternals]>> {
-  const slots = cache as Record<PropertyKey, unknown>;
-  const key = Object.getOwnPropertySymbols(slots).find((symbol) => symbol.description === 'PackfileCache');
-  const packs = key === undefined ? undefined : slots[key];
-  if (!(packs instanceof Map)) return [];
+  const packs = packfileCache(cache);
+  if (packs === undefined) return [];
   const indexes: Array<[string, PackIndexInternals]> = [];
   for (const [indexPath, loading] of [...packs]) {
     // A failed load removes itself from the map; there is nothing held in it.
