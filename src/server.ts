@@ -19,6 +19,8 @@ import { parseConfigFile, type ConfigFile } from './configFile.js';
 import { CommitStatusReporter } from './github/commitStatusReporter.js';
 import { createGithubClient } from './github/githubClient.js';
 import { openConfiguredRepository } from './openConfiguredRepository.js';
+import { fullCollection } from './memory/fullCollection.js';
+import { QuietCollector } from './memory/quietCollector.js';
 import { releasePackData } from './git/releasePackData.js';
 import { DeferredRefreshEngine } from './refresh/deferredRefreshEngine.js';
 import { RefreshEngine } from './refresh/refreshEngine.js';
@@ -116,6 +118,10 @@ async function main(): Promise<void> {
   metrics.observeIndex('start', (performance.now() - started) / 1000);
   store.onSwap((next) => saver.schedule(next));
   saver.schedule(snapshot);
+  // What the first index and each burst of pushes leave dead goes back once they are over.
+  const collector = new QuietCollector({ collect: fullCollection(), logger: logger.child({ component: 'memory' }) });
+  store.onSwap(() => collector.changed());
+  collector.changed();
   // Damaged parsed fields (their checksum is checked in the background) mean a rebuild from git.
   void first.decodeDetails().then((rebuilt) => rebuilt && store.swap(rebuilt), (error: unknown) => {
     indexLog.error({ err: error instanceof Error ? error.message : String(error) }, 'rebuilding the index from git failed; serving the saved one');
@@ -150,7 +156,7 @@ async function main(): Promise<void> {
     // A running refresh is waited for; queued ones are dropped (the next start fetches every branch anyway).
     if (running || pending > 0) logger.info({ running, pending }, 'shutdown: letting the running refresh finish; queued refreshes are dropped');
     await engine.close();
-  }, () => statuses?.close(), () => saver.close());
+  }, () => statuses?.close(), () => saver.close(), () => collector.close());
   logger.info({
     webhooks: config.webhookSecrets.length > 0 ? 'POST /webhooks/github' : 'off (WEBHOOK_SECRET unset)',
     pollSeconds: config.pollSeconds,
