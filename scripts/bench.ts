@@ -33,12 +33,13 @@ import { measureColdIndex } from './bench/coldIndex.js';
 import { describeMachine, loadAverage } from './bench/describeMachine.js';
 import { measureHttp } from './bench/http.js';
 import { formatCount, formatDuration, formatMegabytes } from './bench/markdownTable.js';
-import { measureMemoryGrowth, readProcessMemory } from './bench/memory.js';
+import { measureMemoryGrowth, readProcessMemory, settledRss } from './bench/memory.js';
 import { productionMallocEnv } from './bench/productionMallocEnv.js';
 import { measureRefresh } from './bench/refresh.js';
 import { memorySeries, resultTable, type RunSettings, type SizeResult } from './bench/resultTable.js';
 import { timedStart } from './bench/timedStart.js';
 import { measureWarmRestart } from './bench/warmRestart.js';
+import { DEFAULT_QUIET_COLLECTION_MS } from '../src/memory/quietCollector.js';
 
 const MEASUREMENTS = ['cold', 'warm', 'refresh', 'memory', 'http'] as const;
 type Measurement = (typeof MEASUREMENTS)[number];
@@ -48,6 +49,8 @@ const WARMUP_PUSHES = 3;
 /** Starting the service at 10,000 branches without saved state takes minutes; this only stops a hung one. */
 const READY_TIMEOUT_MS = 30 * 60_000;
 const COLD_TIMEOUT_MS = 30 * 60_000;
+/** Left alone this long, the service has saved its index and run its quiet collection (src/memory/quietCollector.ts). */
+const SETTLE_MS = DEFAULT_QUIET_COLLECTION_MS + 5000;
 /**
  * warn: no log line per request, so the HTTP figures do not measure logging.
  * Rate limits 0 (off; the limiter's hooks still run): one loopback client
@@ -134,7 +137,10 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
       readyTimeoutMs: READY_TIMEOUT_MS,
       resources,
     });
-    result = { ...result, live: { readyMs: service.readyMs, rssLoadedBytes: (await readProcessMemory(service.pid)).rssBytes } };
+    const rssLoadedBytes = (await readProcessMemory(service.pid)).rssBytes;
+    progress(`${branches} branches: RSS ${formatMegabytes(rssLoadedBytes)} at ready; leaving the service alone for ${SETTLE_MS / 1000} s`);
+    const rssSettledBytes = (await settledRss(service.pid, SETTLE_MS)).rssBytes;
+    result = { ...result, live: { readyMs: service.readyMs, rssLoadedBytes, rssSettledBytes } };
     const target: PushTarget = { baseUrl: service.baseUrl, gitdir, secret: SECRET, branches };
     let nextPush = 0;
     if (wantsHttp) {
@@ -156,6 +162,7 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
         every: 100,
         timeLimitMs: options.refreshSeconds * 1000,
         firstPush: nextPush,
+        settleMs: SETTLE_MS,
         onSample: (sample) => progress(`  ${sample.refreshes} refreshes: RSS ${formatMegabytes(sample.rssBytes)}`),
       });
       result = { ...result, memory };

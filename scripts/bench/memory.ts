@@ -2,7 +2,9 @@
 // once with the index loaded and then every `every` refreshes over a long run
 // of pushes, each sent once the previous one is served (as fast as the
 // service takes them), bounded in count and in time; a least-squares line
-// through the samples shows a growth trend.
+// through the samples shows a growth trend. After the last push the run
+// waits `settleMs` with nothing sent, so that the service's quiet collection
+// has run, and samples once more: what the refreshes left that is not garbage.
 
 import { readFile } from 'node:fs/promises';
 import { pushAndWait, type PushTarget } from '../lib/refreshPushes.js';
@@ -19,6 +21,8 @@ export interface MemoryGrowthResult {
   readonly timedOut: boolean;
   /** The least-squares slope through the samples, MB (10^6 bytes) per 100 refreshes. */
   readonly slopeMbPer100: number;
+  /** The resident set once the service had been left alone for settleMs after the last push. */
+  readonly settled: MemorySample;
   /** The peak resident set of the process's whole life (VmHWM). */
   readonly peakBytes: number;
   readonly nextPush: number;
@@ -42,6 +46,8 @@ export interface MemoryGrowthOptions {
   readonly every: number;
   readonly timeLimitMs: number;
   readonly firstPush: number;
+  /** How long to leave the service alone after the last push before the settled sample. */
+  readonly settleMs: number;
   /** Called after each sample, so a long run shows its progress. */
   readonly onSample?: (sample: MemorySample) => void;
 }
@@ -62,15 +68,23 @@ export async function measureMemoryGrowth(options: MemoryGrowthOptions): Promise
     if (ran % every === 0) samples.push(await sample(ran));
   }
   if (ran % every !== 0) samples.push(await sample(ran));
+  const settled = await settledRss(pid, options.settleMs, ran);
   const points = samples.map((point) => ({ x: point.refreshes / 100, y: point.rssBytes / 1e6 }));
   return {
     samples,
     ran,
     timedOut: ran < options.refreshes,
     slopeMbPer100: leastSquaresSlope(points),
+    settled,
     peakBytes: (await readProcessMemory(pid)).peakBytes,
     nextPush: options.firstPush + ran,
   };
+}
+
+/** The resident set after `waitMs` in which the caller sends the service nothing. */
+export async function settledRss(pid: number, waitMs: number, refreshes = 0): Promise<MemorySample> {
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return { refreshes, rssBytes: (await readProcessMemory(pid)).rssBytes };
 }
 
 /** The slope of the least-squares line through `points`; NaN with fewer than two distinct x. */

@@ -60,13 +60,19 @@ test('http: each ratio is to the mean of the hello-world runs before and after i
 
 test('memory: RSS over 200 MB or a rising line is not met', () => {
   const samples = (start: number, step: number) => Array.from({ length: 11 }, (_, i) => ({ refreshes: i * 100, rssBytes: start + i * step }));
-  const run = (start: number, step: number, slope: number): string => resultTable([{
+  const run = (start: number, step: number, slope: number, settled = start): string => resultTable([{
     branches: 10_000,
     setupMs: 1,
-    live: { readyMs: 1, rssLoadedBytes: start },
-    memory: { samples: samples(start, step), ran: 1000, timedOut: false, slopeMbPer100: slope, peakBytes: start + 11 * step, nextPush: 1000 },
+    live: { readyMs: 1, rssLoadedBytes: start, rssSettledBytes: settled },
+    memory: { samples: samples(start, step), ran: 1000, timedOut: false, slopeMbPer100: slope, settled: { refreshes: 1000, rssBytes: settled }, peakBytes: start + 11 * step, nextPush: 1000 },
   }], SETTINGS);
   assert.equal(row(run(150e6, 0, 0), 'RSS after 1,000 refreshes', '10,000').at(-1), 'yes |');
   assert.equal(row(run(150e6, 2e6, 2), 'RSS after 1,000 refreshes', '10,000').at(-1), '**no** |');
   assert.equal(row(run(210e6, 0, 0), 'RSS of the service', '10,000').at(-1), '**no** |');
+  // Settling is judged on its own: under 200 MB once settled is met even when ready was over.
+  const settledBelow = run(210e6, 0, 0, 190e6);
+  assert.equal(row(settledBelow, 'RSS of the service', '10,000').at(-1), '**no** |');
+  assert.deepEqual(row(settledBelow, 'the same, settled', '10,000').slice(2, 5), ['190 MB', 'at ready: 210 MB', '0.90×']);
+  assert.equal(row(settledBelow, 'the same, settled', '10,000').at(-1), 'yes |');
+  assert.match(row(settledBelow, 'RSS after 1,000 refreshes', '10,000')[2]!, /settled 190 MB/);
 });
