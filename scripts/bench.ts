@@ -16,6 +16,8 @@
 //            over a long run of refreshes (bench/memory.ts)
 //   http     autocannon against the service at the largest size, next to a
 //            bare Fastify hello-world (bench/http.ts)
+// Every service runs as the Docker image runs it: compiled, `node dist/server.js`,
+// with the image's malloc settings (bench/productionBuild.ts, productionMallocEnv.ts).
 // refresh, memory and http share one service that mirrors the catalog from a
 // loopback git smart-HTTP server (git http-backend), as in production. Every
 // child process is killed and every temporary folder removed on exit; every
@@ -27,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { startGitHttpServer } from './lib/gitHttpServer.js';
 import { percentile } from './lib/percentile.js';
 import type { PushTarget } from './lib/refreshPushes.js';
+import type { ServiceEntry } from './lib/serviceProcess.js';
 import { createSyntheticCatalog, syntheticWorkerId } from './lib/syntheticCatalog.js';
 import { BenchResources } from './bench/benchResources.js';
 import { measureColdIndex } from './bench/coldIndex.js';
@@ -34,6 +37,7 @@ import { describeMachine, loadAverage } from './bench/describeMachine.js';
 import { measureHttp } from './bench/http.js';
 import { formatCount, formatDuration, formatMegabytes } from './bench/markdownTable.js';
 import { measureMemoryGrowth, readProcessMemory, settledRss } from './bench/memory.js';
+import { buildProductionService } from './bench/productionBuild.js';
 import { productionMallocEnv } from './bench/productionMallocEnv.js';
 import { measureRefresh } from './bench/refresh.js';
 import { memorySeries, resultTable, type RunSettings, type SizeResult } from './bench/resultTable.js';
@@ -106,7 +110,7 @@ const progress = (message: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 };
 
-async function benchSize(branches: number, options: Options, resources: BenchResources): Promise<SizeResult> {
+async function benchSize(branches: number, options: Options, resources: BenchResources, entry: ServiceEntry): Promise<SizeResult> {
   const { only } = options;
   const largest = branches === options.sizes.at(-1);
   const root = await resources.tempDir(`rbee-bench-${branches}-`);
@@ -122,7 +126,7 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
   }
   if (only.has('warm')) {
     progress(`${branches} branches: service start, stop, restart on its saved state`);
-    result = { ...result, warm: await measureWarmRestart({ gitdir, cacheDir: path.join(root, 'warm-cache'), readyTimeoutMs: READY_TIMEOUT_MS, resources }) };
+    result = { ...result, warm: await measureWarmRestart({ gitdir, cacheDir: path.join(root, 'warm-cache'), readyTimeoutMs: READY_TIMEOUT_MS, resources, entry }) };
   }
   const wantsHttp = only.has('http') && largest;
   const wantsGrowth = only.has('memory') && largest && options.refreshes > 0;
@@ -136,6 +140,7 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
       env: { CATALOG_REPO: gitServer.urlFor('catalog.git'), CATALOG_CACHE_DIR: path.join(root, 'live-cache'), WEBHOOK_SECRET: SECRET, CATALOG_POLL_SECONDS: '0', ...BENCH_SERVICE_ENV },
       readyTimeoutMs: READY_TIMEOUT_MS,
       resources,
+      entry,
     });
     const rssLoadedBytes = (await readProcessMemory(service.pid)).rssBytes;
     progress(`${branches} branches: RSS ${formatMegabytes(rssLoadedBytes)} at ready; leaving the service alone for ${SETTLE_MS / 1000} s`);
@@ -206,8 +211,12 @@ async function main(): Promise<void> {
   const loadAtStart = loadAverage();
   const startedAt = new Date();
   const results: SizeResult[] = [];
+  let entryArgs: readonly string[] = [];
   try {
-    for (const branches of options.sizes) results.push(await benchSize(branches, options, resources));
+    progress('compiling the service as the Docker image does');
+    const entry = await buildProductionService(resources);
+    entryArgs = entry.args;
+    for (const branches of options.sizes) results.push(await benchSize(branches, options, resources, entry));
   } finally {
     await resources.close();
   }
@@ -216,6 +225,7 @@ async function main(): Promise<void> {
     `rbee worker catalog, npm run bench, ${startedAt.toISOString().slice(0, 10)}: ${command}`,
     `machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}, git ${machine.git}, ${os.platform()} ${os.release()}`,
     `load average (1 / 5 / 15 min): ${loadAtStart} at the start, ${loadAverage()} at the end; ${formatDuration(Date.now() - startedAt.getTime())} in all`,
+    `services: as the Docker image runs them, compiled (node ${entryArgs.join(' ')}), with ${Object.entries(productionMallocEnv()).map(([key, value]) => `${key}=${value}`).join(' ')}`,
     '',
     resultTable(results, options),
     '',

@@ -5,7 +5,7 @@
 // measured itself, from after listening to the snapshot swapped in.
 
 import { once } from 'node:events';
-import { freePort, runService } from '../lib/serviceProcess.js';
+import { freePort, runService, type ServiceEntry } from '../lib/serviceProcess.js';
 import type { BenchResources } from './benchResources.js';
 
 const POLL_MS = 10;
@@ -25,11 +25,11 @@ export interface TimedService {
   stop(): Promise<void>;
 }
 
-export async function timedStart(options: { env: Record<string, string>; readyTimeoutMs: number; resources: BenchResources }): Promise<TimedService> {
+export async function timedStart(options: { env: Record<string, string>; readyTimeoutMs: number; resources: BenchResources; entry?: ServiceEntry }): Promise<TimedService> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const { child, output } = runService({ HOST: '127.0.0.1', PORT: String(port), ...options.env });
+  const { child, output } = runService({ HOST: '127.0.0.1', PORT: String(port), ...options.env }, options.entry);
   options.resources.child(child);
   const exited = once(child, 'exit');
   const stop = async (): Promise<void> => {

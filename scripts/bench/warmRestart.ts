@@ -9,6 +9,7 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ServiceEntry } from '../lib/serviceProcess.js';
 import type { BenchResources } from './benchResources.js';
 import { timedStart, type TimedService } from './timedStart.js';
 
@@ -28,9 +29,9 @@ export interface WarmRestartResult {
   readonly savedBytes: number;
 }
 
-export async function measureWarmRestart(options: { gitdir: string; cacheDir: string; readyTimeoutMs: number; resources: BenchResources }): Promise<WarmRestartResult> {
+export async function measureWarmRestart(options: { gitdir: string; cacheDir: string; readyTimeoutMs: number; resources: BenchResources; entry?: ServiceEntry }): Promise<WarmRestartResult> {
   const env = { CATALOG_REPO: options.gitdir, CATALOG_CACHE_DIR: options.cacheDir, CATALOG_POLL_SECONDS: '0', LOG_LEVEL: 'info' };
-  const start = (): Promise<TimedService> => timedStart({ env, readyTimeoutMs: options.readyTimeoutMs, resources: options.resources });
+  const start = (): Promise<TimedService> => timedStart({ env, readyTimeoutMs: options.readyTimeoutMs, resources: options.resources, entry: options.entry });
 
   const firstService = await start();
   await firstService.stop();

@@ -27,10 +27,19 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** How to start the service: Node's arguments, and the folder they are relative to. */
+export interface ServiceEntry {
+  readonly cwd: string;
+  readonly args: readonly string[];
+}
+
+/** The sources through tsx, as `npm start` runs them. */
+export const SOURCE_ENTRY: ServiceEntry = { cwd: PROJECT_DIR, args: ['--import', 'tsx', 'src/server.ts'] };
+
 /** Spawns the service with exactly `env` (plus PATH, HOME and LOG_LEVEL=warn unless given). */
-export function runService(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: PROJECT_DIR,
+export function runService(env: Record<string, string>, entry: ServiceEntry = SOURCE_ENTRY): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, entry.args, {
+    cwd: entry.cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
