@@ -1,18 +1,19 @@
 // loadSavedIndex: reads the saved index file, if there is one, and turns it
 // into the snapshot a restart rebuilds from. The structure part is verified
-// before it is decoded; then a worker thread reads and hashes each chunk's
-// blobs (hashFileParts) while this thread reads and restores them, and
-// nothing is returned before every checksum matches. (WebCrypto's digest
-// would copy its input on this thread first, and hashing 80 MB here costs
-// ~60 ms at 10,000 branches on the critical path.) A file that fails any
-// check is logged, deleted and ignored: the caller indexes from git.
+// before it is decoded; then a worker thread reads each chunk's blobs into
+// shared memory and hashes them (hashFileParts) while this thread restores
+// the records over that memory, and nothing is returned before every
+// checksum matches. (WebCrypto's digest would copy its input on this thread
+// first, and hashing 80 MB here costs ~60 ms at 10,000 branches on the
+// critical path.) A file that fails any check is logged, deleted and
+// ignored: the caller indexes from git.
 
 import { hashFileParts, type FilePart } from './hashFileParts.js';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
 import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, type DecodedStructure, type ExpectedSavedIndex } from './decodeSavedIndex.js';
 import type { SavedChunkLayout, SavedLayout } from './encodeSavedIndex.js';
-import { readExactly } from './readExactly.js';
+import { readExactly, readExactlyInto } from './readExactly.js';
 import { restoreSavedSnapshot, type RestoredChunk } from './restoreSavedSnapshot.js';
 import { SavedDetails } from './savedDetails.js';
 import { sha256Hex, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
@@ -22,6 +23,8 @@ import type { CatalogSnapshot } from './snapshot.js';
 export interface LoadSavedIndexOptions extends ExpectedSavedIndex {
   readonly file: string;
   readonly logger: GitLogger;
+  /** From this size of blob part on, the hashing thread reads it (WORKER_HASH_MIN_BYTES); for tests. */
+  readonly threadReadMinBytes?: number;
 }
 
 /** Milliseconds of each step, for the log and the warm-restart measurement. */
@@ -108,20 +111,29 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
   const decoded = performance.now();
   const blobStart = structureOffset + header.structureBytes;
   const blobParts = chunkBlobParts(chunks, blobStart, header.blobBytes);
-  // Starting a worker costs tens of milliseconds: small files are hashed here (hashHere), as is
-  // everything when the worker fails to start or read.
-  const hashed = header.blobBytes >= WORKER_HASH_MIN_BYTES
-    ? hashFileParts(handle.fd, blobParts).then((digests) => digests, () => undefined)
+  // A large blob part is read by the hashing thread, into shared memory, and hashed there as it
+  // arrives, while this thread restores the records over that memory: the part is read from the
+  // file once, off this thread. Restoring makes views only, and nothing reads them before the
+  // digests match. Starting a worker costs tens of milliseconds: a small part is read and hashed
+  // here (hashHere), as is a large one when the worker fails to start or read.
+  const shared = header.blobBytes >= (options.threadReadMinBytes ?? WORKER_HASH_MIN_BYTES) ? new SharedArrayBuffer(header.blobBytes) : undefined;
+  const hashed = shared !== undefined
+    ? hashFileParts(handle.fd, blobParts, { buffer: shared, start: blobStart }).then((digests) => digests, () => undefined)
     : Promise.resolve(undefined);
   try {
     // Its own allocation: the blob buffer stays alive under every served body, the structure's is garbage once decoded.
-    const blobs = await readPart(handle, header.blobBytes, blobStart);
+    const blobs = shared !== undefined ? Buffer.from(shared) : await readPart(handle, header.blobBytes, blobStart);
     const read = performance.now();
     const details = new SavedDetails({ handle, position: blobStart + header.blobBytes, length: header.detailsBytes, sha256s: chunks.map((chunk) => chunk.detailsSha256) });
     const { snapshot, chunks: restoredChunks } = restoreSavedSnapshot(header, chunks, blobs, details);
     const layout = savedLayout({ header, structureOffset, structure, decoded: decodedStructure, restored: restoredChunks });
     const restored = performance.now();
-    verify(await hashed ?? hashHere(blobs, blobParts, blobStart), chunks);
+    let digests = await hashed;
+    if (digests === undefined) {
+      if (shared !== undefined) await readExactlyInto(handle, blobs, blobStart, endedEarly);
+      digests = hashHere(blobs, blobParts, blobStart);
+    }
+    verify(digests, chunks);
     const verified = performance.now();
     return {
       kind: 'loaded',
@@ -209,5 +221,9 @@ function hashHere(blobs: Buffer, parts: readonly FilePart[], blobStart: number):
 
 /** `length` bytes at `position`; a file that ends first is malformed (truncated while it was read?). */
 function readPart(handle: FileHandle, length: number, position: number): Promise<Buffer> {
-  return readExactly(handle, length, position, () => new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended early (truncated while it was read?)'));
+  return readExactly(handle, length, position, endedEarly);
+}
+
+function endedEarly(): SavedIndexError {
+  return new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended early (truncated while it was read?)');
 }

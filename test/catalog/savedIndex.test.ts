@@ -14,7 +14,8 @@ import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromF
 import type { GitLogger } from '../../src/git/gitLogger.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import type { CatalogRepository } from '../../src/git/types.js';
-import { catalogWorkerIds, fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
+import { CatalogStore } from '../../src/catalog/catalogStore.js';
+import { catalogWorkerIds, emptyApp, fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { snapshotWithout } from '../helpers/snapshotWithout.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -39,7 +40,7 @@ async function setup(t: TestContext, options: { broken?: readonly string[] } = {
   const save = async (snapshot: CatalogSnapshot): Promise<void> => {
     await saveIndex(file, await encodeSavedIndex({ snapshot, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, now: NOW, chunkBranches: 3 }));
   };
-  const load = (expected: { serviceVersion?: string; repository?: string; gitUrl?: string } = {}): Promise<LoadedSavedIndex> =>
+  const load = (expected: { serviceVersion?: string; repository?: string; gitUrl?: string; threadReadMinBytes?: number } = {}): Promise<LoadedSavedIndex> =>
     loadSavedIndex({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger, ...expected });
   return { ...fixture, file, logger, save, load };
 }
@@ -184,6 +185,54 @@ test('a flipped byte in the structure or the blob part is caught by the checksum
     expectDeletedWithReason(context, 'SAVED_INDEX_CHECKSUM');
     assert.equal((await context.load()).kind, 'missing', 'the next start indexes from git');
   }
+});
+
+test('a blob part the hashing thread reads into shared memory restores the same bytes, which go out over a real socket, compressed or not', async (t) => {
+  const { repo, save, load } = await setup(t);
+  await save(await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW }));
+  const here = await load();
+  const onThread = await load({ threadReadMinBytes: 0 });
+  if (here.kind !== 'loaded' || onThread.kind !== 'loaded') return assert.fail(`loaded: ${here.kind}, ${onThread.kind}`);
+  // Decoding the parsed fields reads the rest of the file and closes it.
+  t.after(() => Promise.all([here.decodeDetails(), onThread.decodeDetails()]));
+  const [first] = onThread.snapshot.workers.values();
+  assert.ok(first !== undefined);
+  assert.ok(first.v1.body.buffer instanceof SharedArrayBuffer, 'read by the thread, not here');
+  assert.equal(here.snapshot.workers.get(first.record.id)?.v1.body.buffer instanceof SharedArrayBuffer, false, 'a small blob part is read here');
+  assert.deepEqual(servedBytes(onThread.snapshot), servedBytes(here.snapshot));
+
+  const serve = async (snapshot: CatalogSnapshot): Promise<string> => {
+    const store = new CatalogStore();
+    store.swap(snapshot);
+    return (await emptyApp(t, store)).listen({ host: '127.0.0.1', port: 0 });
+  };
+  const [sharedBase, hereBase] = [await serve(onThread.snapshot), await serve(here.snapshot)];
+  const answer = async (base: string, url: string, encoding: string): Promise<{ encoding: string | null; bytes: Buffer }> => {
+    const response = await fetch(`${base}${url}`, { headers: { 'accept-encoding': encoding } });
+    assert.equal(response.status, 200, url);
+    // fetch inflates a gzip or brotli answer itself.
+    return { encoding: response.headers.get('content-encoding'), bytes: Buffer.from(await response.arrayBuffer()) };
+  };
+  for (const id of catalogWorkerIds()) {
+    const url = `/v1/workers/${id}/PKGBUILD`;
+    const expected: Buffer = here.snapshot.workers.get(id)!.files.get('PKGBUILD')!.body;
+    assert.deepEqual((await answer(sharedBase, url, 'identity')).bytes, expected, url);
+  }
+  for (const encoding of ['identity', 'gzip', 'br']) {
+    const sent = await answer(sharedBase, '/v1/workers', encoding);
+    assert.equal(sent.encoding, encoding === 'identity' ? null : encoding);
+    assert.deepEqual(sent, await answer(hereBase, '/v1/workers', encoding), `the list, ${encoding}`);
+  }
+});
+
+test('a flipped byte in the blob part read by the hashing thread is caught before anything is served', async (t) => {
+  const context = await savedFixture(t);
+  const { bytes, headerEnd, header } = context;
+  const at = headerEnd + header.structureBytes + header.blobBytes - 1;
+  bytes[at] = bytes[at]! ^ 0x01;
+  writeFileSync(context.file, bytes);
+  expectRejected(await context.load({ threadReadMinBytes: 0 }), 'SAVED_INDEX_CHECKSUM');
+  expectDeletedWithReason(context, 'SAVED_INDEX_CHECKSUM');
 });
 
 test('a flipped byte in the details part is caught before any parsed field is decoded, in the background or on first read', async (t) => {
