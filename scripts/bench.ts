@@ -126,7 +126,7 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
   }
   if (only.has('warm')) {
     progress(`${branches} branches: service start, stop, restart on its saved state`);
-    result = { ...result, warm: await measureWarmRestart({ gitdir, cacheDir: path.join(root, 'warm-cache'), readyTimeoutMs: READY_TIMEOUT_MS, resources, entry }) };
+    result = { ...result, warm: await measureWarmRestart({ gitdir, cacheDir: path.join(root, 'warm-cache'), readyTimeoutMs: READY_TIMEOUT_MS, resources, entry, settleMs: SETTLE_MS }) };
   }
   const wantsHttp = only.has('http') && largest;
   const wantsGrowth = only.has('memory') && largest && options.refreshes > 0;

@@ -29,11 +29,14 @@ test('cold index: the ratio to native git, judged at 10,000 branches only', () =
   assert.deepEqual(row(slow, 'cold index', '10,000').slice(4), ['2.05×', '≤ 2× native at 10,000', '**no** |']);
 });
 
-test('warm restart: n/a without a saved state; the logged index time against 0.5 s with one', () => {
-  const none = resultTable([{ branches: 10_000, setupMs: 1, warm: { first: start, restart: start, savedFiles: 0, savedBytes: 0 } }], SETTINGS);
+test('warm restart: n/a without a saved state; the logged index time against 0.5 s with one; its settled RSS against 200 MB', () => {
+  const restartRss = { readyBytes: 300e6, settledBytes: 250e6 };
+  const none = resultTable([{ branches: 10_000, setupMs: 1, warm: { first: start, restart: start, savedFiles: 0, savedBytes: 0, restartRss } }], SETTINGS);
   assert.equal(row(none, 'warm restart', '10,000')[2], 'n/a (no saved state yet)');
-  const saved = resultTable([{ branches: 10_000, setupMs: 1, warm: { first: start, restart: { ...start, loggedIndexMs: 420, readyMs: 1500 }, savedFiles: 1, savedBytes: 5e7 } }], SETTINGS);
+  assert.equal(none.includes('after a warm restart'), false, 'no RSS row for a restart that had nothing to restart from');
+  const saved = resultTable([{ branches: 10_000, setupMs: 1, warm: { first: start, restart: { ...start, loggedIndexMs: 420, readyMs: 1500 }, savedFiles: 1, savedBytes: 5e7, restartRss } }], SETTINGS);
   assert.equal(row(saved, 'warm restart', '10,000').at(-1), 'yes |');
+  assert.deepEqual(row(saved, 'RSS of the service after a warm restart', '10,000').slice(2), ['250 MB', 'at ready: 300 MB', '0.83×', '≤ 200 MB at 10,000', '**no** |']);
 });
 
 test('http: each ratio is to the mean of the hello-world runs before and after it; server CPU per request beside it', () => {
