@@ -46,15 +46,14 @@ test('logs how long the collection took and what it freed', (t) => {
   for (const key of ['durationMs', 'heapUsedMb', 'freedHeapMb', 'freedExternalMb', 'rssMb']) assert.equal(typeof lines[0]!.details[key], 'number', key);
 });
 
-test('fullCollection frees an unreachable buffer at once, without --expose-gc', async () => {
+test('fullCollection collects an unreachable buffer at once, without --expose-gc', async () => {
   assert.equal(process.execArgv.includes('--expose-gc'), false, 'this test must run without the flag');
   let buffer: ArrayBuffer | undefined = new ArrayBuffer(64 * 1024 * 1024);
   const ref = new WeakRef(buffer);
-  const before = process.memoryUsage().arrayBuffers;
   buffer = undefined;
   // A WeakRef keeps its target alive until the job that made (or read) it ends.
   await new Promise((resolve) => setImmediate(resolve));
   fullCollection()();
+  // (Not process.memoryUsage(): V8 frees a collected buffer's memory on a background thread, a moment later.)
   assert.equal(ref.deref(), undefined);
-  assert.ok(before - process.memoryUsage().arrayBuffers >= 64 * 1024 * 1024, 'the buffer\'s memory is handed back');
 });
