@@ -5,8 +5,9 @@
 //
 // Why a service wants it: V8 collects the old generation when its heap grows,
 // never because the process went quiet, and Node gives it no idle time. The
-// first index at 10,000 branches leaves ~80 MB of dead pack buffers and parse
-// garbage behind that an idle service then keeps resident for good.
+// first index at 10,000 branches leaves its dead pack buffers and parse
+// garbage behind, which an idle service then keeps resident for good (one
+// collection took the RSS from 513 to 482 MB in one run, 574 to 487 in another).
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
