@@ -7,58 +7,17 @@
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
-import { parseDockerfile, type DockerCopy, type DockerStage } from '../scripts/lib/dockerfile.js';
+import { dockerStages, layOutImage } from '../scripts/lib/imageLayout.js';
 import { freePort } from '../scripts/lib/serviceProcess.js';
 import { catalogWorkerIds } from './helpers/catalogApp.js';
 import { makeTempDir } from './helpers/tempDir.js';
 
-const execFileAsync = promisify(execFile);
-const PROJECT = path.resolve('.');
-const stages = parseDockerfile(readFileSync('Dockerfile', 'utf8'));
+const stages = dockerStages();
 const runtime = stages.at(-1)!;
 const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-
-/** `/app/dist` inside a stage → that path under the folder standing in for the stage's filesystem. */
-const inside = (root: string, imagePath: string): string => path.join(root, ...imagePath.split('/').filter(Boolean));
-
-/** Carries out COPY lines into `root`, from the project (the build context) or from other stages' folders. */
-function layOut(copies: readonly DockerCopy[], root: string, stageRoots: ReadonlyMap<string, string>): void {
-  for (const copy of copies) {
-    for (const source of copy.sources) {
-      let from: string;
-      if (copy.from === undefined) {
-        from = path.join(PROJECT, source);
-      } else {
-        const stageRoot = stageRoots.get(copy.from);
-        assert.ok(stageRoot !== undefined, `COPY --from=${copy.from}: a stage this test has built`);
-        from = inside(stageRoot, source);
-      }
-      assert.ok(existsSync(from), `COPY ${copy.from === undefined ? '' : `--from=${copy.from} `}${source}: the source exists`);
-      const into = copy.dest.endsWith('/') ? path.join(inside(root, copy.dest), path.basename(source)) : inside(root, copy.dest);
-      mkdirSync(path.dirname(into), { recursive: true });
-      cpSync(from, into, { recursive: true });
-    }
-  }
-}
-
-/** What `npm ci --omit=dev` installs, as symlinks into the project's node_modules: the top-level packages the lockfile does not mark dev. */
-function linkProductionModules(appDir: string): number {
-  const lock = JSON.parse(readFileSync(path.join(appDir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-  let linked = 0;
-  for (const [key, entry] of Object.entries(lock.packages)) {
-    if (entry.dev === true || !/^node_modules\/(@[^/]+\/)?[^/]+$/.test(key)) continue;
-    const target = path.join(PROJECT, key);
-    if (!existsSync(target)) continue; // an optional package for another platform
-    mkdirSync(path.dirname(path.join(appDir, key)), { recursive: true });
-    symlinkSync(target, path.join(appDir, key), 'dir');
-    linked++;
-  }
-  return linked;
-}
 
 /** Every `node` in an exec-form command is this Node, as the image's PATH would find its own. */
 const withNode = (command: readonly string[]): [string, string[]] => [command[0] === 'node' ? process.execPath : command[0]!, command.slice(1)];
@@ -93,21 +52,11 @@ test('the Dockerfile: non-root, listens on 0.0.0.0, the cache dir a volume, a HE
 
 test('npm run build, then node dist/server.js in a folder laid out as the image: /health, /ready, /workers, /v1/workers and the HEALTHCHECK', { timeout: 180_000 }, async (t) => {
   const dir = await makeTempDir(t, 'rbee-image');
-  // The build stage: its COPY lines, all dependencies, and its RUN npm run build.
-  const buildStage = stages.find((stage) => stage.name !== undefined && runtime.copies.some((copy) => copy.from === stage.name)) as DockerStage;
-  const buildRoot = path.join(dir, 'build');
-  layOut(buildStage.copies, buildRoot, new Map());
-  const buildApp = inside(buildRoot, buildStage.workdir);
-  symlinkSync(path.join(PROJECT, 'node_modules'), path.join(buildApp, 'node_modules'), 'dir');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  await execFileAsync(npm, ['run', 'build'], { cwd: buildApp, timeout: 120_000 });
-  assert.ok(statSync(path.join(buildApp, 'dist', 'server.js')).isFile());
-
-  // The runtime stage: its COPY lines, and production node_modules for its RUN npm ci --omit=dev.
-  const imageRoot = path.join(dir, 'image');
-  layOut(runtime.copies, imageRoot, new Map([[buildStage.name!, buildRoot]]));
-  const appDir = inside(imageRoot, runtime.workdir);
-  assert.ok(linkProductionModules(appDir) > 10);
+  // The build stage (its COPY lines, all dependencies, its RUN npm run build), then the runtime stage
+  // (its COPY lines, and production node_modules for its RUN npm ci --omit=dev).
+  const { appDir, buildDir, linkedModules } = await layOutImage(dir);
+  assert.ok(statSync(path.join(buildDir, 'dist', 'server.js')).isFile());
+  assert.ok(linkedModules > 10);
   assert.equal(existsSync(path.join(appDir, 'node_modules', 'tsx')), false, 'no dev dependency');
   assert.equal(existsSync(path.join(appDir, 'src')), false, 'no TypeScript sources');
 
