@@ -136,28 +136,11 @@ function memoryRows(results: readonly SizeResult[], settings: RunSettings): Row[
       '',
       '≤ 200 MB at 10,000',
       met(atTarget(size.branches) ? rssLoadedBytes <= 200e6 : undefined),
-    ], [
-      'the same, settled: left alone after ready until the index was saved and the quiet collection ran',
-      formatCount(size.branches),
-      formatMegabytes(rssSettledBytes),
-      `at ready: ${formatMegabytes(rssLoadedBytes)}`,
-      formatRatio(rssSettledBytes / rssLoadedBytes),
-      '≤ 200 MB at 10,000',
-      met(atTarget(size.branches) ? rssSettledBytes <= 200e6 : undefined),
-    ]);
+    ], settledRow('the same, settled: left alone after ready until the index was saved and the quiet collection ran', size.branches, rssLoadedBytes, rssSettledBytes));
   }
   for (const size of results) {
     const rss = size.warm?.savedFiles === 0 ? undefined : size.warm?.restartRss;
-    if (rss === undefined) continue;
-    rows.push([
-      'RSS of the service after a warm restart (local repository), settled',
-      formatCount(size.branches),
-      formatMegabytes(rss.settledBytes),
-      `at ready: ${formatMegabytes(rss.readyBytes)}`,
-      formatRatio(rss.settledBytes / rss.readyBytes),
-      '≤ 200 MB at 10,000',
-      met(atTarget(size.branches) ? rss.settledBytes <= 200e6 : undefined),
-    ]);
+    if (rss !== undefined) rows.push(settledRow('RSS of the service after a warm restart (local repository), settled', size.branches, rss.readyBytes, rss.settledBytes));
   }
   for (const size of results) {
     const memory = size.memory;
@@ -175,6 +158,19 @@ function memoryRows(results: readonly SizeResult[], settings: RunSettings): Row[
     ]);
   }
   return rows;
+}
+
+/** A settled RSS beside the same service's RSS at ready, against the 200 MB target. */
+function settledRow(measurement: string, branches: number, readyBytes: number, settledBytes: number): Row {
+  return [
+    measurement,
+    formatCount(branches),
+    formatMegabytes(settledBytes),
+    `at ready: ${formatMegabytes(readyBytes)}`,
+    formatRatio(settledBytes / readyBytes),
+    '≤ 200 MB at 10,000',
+    met(atTarget(branches) ? settledBytes <= 200e6 : undefined),
+  ];
 }
 
 function httpRows(branches: number, http: HttpResult, settings: RunSettings): Row[] {
