@@ -37,13 +37,19 @@ export const aurCatalogOf = perSnapshot((snapshot: CatalogSnapshot): AurCatalog 
 
 export function buildAurCatalog(workers: readonly WorkerRecord[]): AurCatalog {
   const ids = stableIds('pkgname', workers.map((worker) => worker.id));
-  const baseIds = stableIds('pkgbase', workers.map((worker) => worker.srcinfo.pkgbase.name));
-  const entries = workers.map((worker) => entryFor(worker, ids.get(worker.id)!, baseIds.get(worker.srcinfo.pkgbase.name)!));
+  const bases = workers.map(pkgbaseOf);
+  const baseIds = stableIds('pkgbase', bases);
+  const entries = workers.map((worker, at) => entryFor(worker, ids.get(worker.id)!, baseIds.get(bases[at]!)!));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const byName = new Map<string, AurEntry>();
   for (const entry of entries) byName.set(entry.name.toLowerCase(), entry);
   const pkgbases = [...new Set(entries.map((entry) => entry.pkgbase))].sort();
   return { entries, byName, names: entries.map((entry) => entry.name), pkgbases };
+}
+
+/** The entry built for the record knows it: a restored record's .SRCINFO is read from disk (see SavedDetails). */
+function pkgbaseOf(worker: WorkerRecord): string {
+  return built.get(worker)?.pkgbase ?? worker.srcinfo.pkgbase.name;
 }
 
 function entryFor(worker: WorkerRecord, id: number, packageBaseId: number): AurEntry {

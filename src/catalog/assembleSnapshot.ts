@@ -8,6 +8,7 @@ import type { BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.
 import { fileBody, jsonBody, jsonListBody, lazyBody, type CachedBody } from './cachedBody.js';
 import { cloneInfo } from './cloneInfo.js';
 import { legacyEntry } from './legacyEntry.js';
+import { perObject } from './perObject.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
 import { SortedChunkMap } from './sortedChunkMap.js';
 import { v1Entry } from './v1Entry.js';
@@ -78,18 +79,25 @@ export function commitDate(commit: CommitInfo): Date {
 }
 
 function problemReport(branches: ReadonlyMap<string, BranchRecord>): unknown {
-  const entries: unknown[] = [];
-  for (const branch of branches.values()) {
-    if (branch.rejected !== undefined) {
-      // The newest commit is refused; an older good commit is what is served.
-      entries.push({ branch: branch.name, commit: branch.rejected.oid, served: false, rejectedNewerCommit: true, servedCommit: branch.commit?.oid ?? null, problems: branch.rejected.problems });
-    }
-    if (branch.problems.length > 0) {
-      entries.push({ branch: branch.name, commit: branch.commit?.oid ?? branch.oid, served: branch.workers.length > 0, rejectedNewerCommit: false, problems: branch.problems });
-    }
-  }
+  const entries = [...branches.values()].flatMap(problemEntries);
   return { branches: entries, total: entries.length };
 }
+
+const NO_ENTRIES: readonly unknown[] = [];
+
+/** One branch's entries in the problem report (none, one or two), kept with its record. */
+const problemEntries = perObject((branch: BranchRecord): readonly unknown[] => {
+  if (branch.rejected === undefined && branch.problems.length === 0) return NO_ENTRIES;
+  const entries: unknown[] = [];
+  if (branch.rejected !== undefined) {
+    // The newest commit is refused; an older good commit is what is served.
+    entries.push({ branch: branch.name, commit: branch.rejected.oid, served: false, rejectedNewerCommit: true, servedCommit: branch.commit?.oid ?? null, problems: branch.rejected.problems });
+  }
+  if (branch.problems.length > 0) {
+    entries.push({ branch: branch.name, commit: branch.commit?.oid ?? branch.oid, served: branch.workers.length > 0, rejectedNewerCommit: false, problems: branch.problems });
+  }
+  return entries;
+});
 
 /** A digest of every branch name and tip, default branch included, in name order. */
 function snapshotId(defaultBranch: BranchRef | undefined, branches: ReadonlyMap<string, BranchRecord>): string {

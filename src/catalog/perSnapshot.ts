@@ -4,14 +4,9 @@
 // own file, so the snapshot type does not grow with every feature, and a
 // refresh pays nothing for views nobody asks for.
 
+import { perObject } from './perObject.js';
 import type { CatalogSnapshot } from './snapshot.js';
 
 export function perSnapshot<T>(build: (snapshot: CatalogSnapshot) => T): (snapshot: CatalogSnapshot) => T {
-  const views = new WeakMap<CatalogSnapshot, T>();
-  return (snapshot) => {
-    if (views.has(snapshot)) return views.get(snapshot) as T;
-    const view = build(snapshot);
-    views.set(snapshot, view);
-    return view;
-  };
+  return perObject(build);
 }

@@ -7,6 +7,8 @@
 // `<family>-<worker_type>` (llm-worker-rbee-cuda with worker_type cuda), the
 // naming the catalog uses; a declared implementation always wins over the id.
 
+import type { WorkerRecord } from './branchRecord.js';
+import { perObject } from './perObject.js';
 import { perSnapshot } from './perSnapshot.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
 
@@ -28,8 +30,13 @@ export const workerFamilies: (snapshot: CatalogSnapshot) => WorkerFamilies = per
 
 /** The family a worker belongs to, if any. */
 export function familyOf(served: ServedWorker): string | undefined {
-  const { id, metadata } = served.record;
+  return familyOfRecord(served.record);
+}
+
+// Kept with the record: the index is rebuilt for every snapshot, and a restored record's metadata is read from disk.
+const familyOfRecord = perObject((record: WorkerRecord): string | undefined => {
+  const { id, metadata } = record;
   if (metadata.implementation !== undefined) return metadata.implementation;
   const suffix = `-${metadata.worker_type}`;
   return id.endsWith(suffix) && id.length > suffix.length ? id.slice(0, -suffix.length) : undefined;
-}
+});
