@@ -108,8 +108,17 @@ async function main(): Promise<void> {
   const started = performance.now();
   const { repo, gitUrl, sync } = await openConfiguredRepository(config, indexLog);
   history.attach(gitWorkerHistory({ repo }));
+  // What the first index, each burst of pushes and each release of the saved records' decoded fields leave dead goes back once they are over.
+  const collector = new QuietCollector({ collect: fullCollection(), logger: logger.child({ component: 'memory' }) });
   // The parsed index of the last run, verified against the refs, spares re-reading every branch.
-  const first = await firstIndex({ repo, gitUrl, serviceVersion: packageJson.version, savedIndexDir: path.join(config.cacheDir, 'saved-index'), logger: indexLog });
+  const first = await firstIndex({
+    repo,
+    gitUrl,
+    serviceVersion: packageJson.version,
+    savedIndexDir: path.join(config.cacheDir, 'saved-index'),
+    logger: indexLog,
+    onDetailsReleased: () => collector.changed(),
+  });
   const { snapshot, saver } = first;
   store.swap(snapshot);
   firstIndexAt = new Date();
@@ -118,12 +127,10 @@ async function main(): Promise<void> {
   metrics.observeIndex('start', (performance.now() - started) / 1000);
   store.onSwap((next) => saver.schedule(next));
   saver.schedule(snapshot);
-  // What the first index and each burst of pushes leave dead goes back once they are over.
-  const collector = new QuietCollector({ collect: fullCollection(), logger: logger.child({ component: 'memory' }) });
   store.onSwap(() => collector.changed());
   collector.changed();
   // Damaged parsed fields (their checksum is checked in the background) mean a rebuild from git.
-  void first.decodeDetails().then((rebuilt) => rebuilt && store.swap(rebuilt), (error: unknown) => {
+  void first.verifyDetails().then((rebuilt) => rebuilt && store.swap(rebuilt), (error: unknown) => {
     indexLog.error({ err: error instanceof Error ? error.message : String(error) }, 'rebuilding the index from git failed; serving the saved one');
   });
   const rejected = [...snapshot.branches.values()].filter((branch) => branch.workers.length === 0).length;

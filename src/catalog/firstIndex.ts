@@ -23,6 +23,8 @@ export interface FirstIndexOptions {
   readonly savedIndexDir: string;
   readonly logger: GitLogger;
   readonly saveDelayMs?: number;
+  /** Called whenever the saved records' decoded parsed fields were let go, garbage from then on (see SavedDetails). */
+  readonly onDetailsReleased?: () => void;
 }
 
 export interface FirstIndex {
@@ -37,13 +39,12 @@ export interface FirstIndex {
   /** Schedule every snapshot served from now on (start with `snapshot`); close at shutdown. */
   readonly saver: IndexSaver;
   /**
-   * Reads, verifies and decodes the saved records' parsed fields in the
-   * background; a no-op without a saved index. Resolves with a snapshot
-   * indexed from git when they turned out damaged (swap it in), else with
-   * undefined. Never rejects. Call it: until it has run, the saved index's
-   * file stays open (its details part is read through it).
+   * Reads and verifies the saved records' parsed fields in the background
+   * (they are decoded when read); a no-op without a saved index. Resolves
+   * with a snapshot indexed from git when they turned out damaged (swap it
+   * in), else with undefined. Never rejects.
    */
-  decodeDetails(): Promise<CatalogSnapshot | undefined>;
+  verifyDetails(): Promise<CatalogSnapshot | undefined>;
 }
 
 export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex> {
@@ -53,7 +54,7 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
   const started = performance.now();
   // The refs are read while the saved index loads: both are mostly waiting on the disk.
   const refsRead = readRepositoryRefs(repo);
-  const saved = await loadSavedIndex({ file, serviceVersion, repository, gitUrl, logger }).catch(async (error: unknown) => {
+  const saved = await loadSavedIndex({ file, serviceVersion, repository, gitUrl, logger, onDetailsReleased: options.onDetailsReleased }).catch(async (error: unknown) => {
     await refsRead.catch(() => undefined);
     throw error;
   });
@@ -82,10 +83,10 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
     indexedBranches: snapshot.branches.size - reusedBranches,
     savedIndexMs,
     saver,
-    async decodeDetails() {
+    async verifyDetails() {
       if (saved.kind !== 'loaded') return undefined;
       try {
-        await saved.decodeDetails();
+        await saved.verifyDetails();
         return undefined;
       } catch (error) {
         logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'the saved records\' parsed fields are unusable; indexing every branch from git');

@@ -25,6 +25,10 @@ export interface LoadSavedIndexOptions extends ExpectedSavedIndex {
   readonly logger: GitLogger;
   /** From this size of blob part on, the hashing thread reads it (WORKER_HASH_MIN_BYTES); for tests. */
   readonly threadReadMinBytes?: number;
+  /** How long decoded parsed fields are kept after the last read (see SavedDetails); for tests. */
+  readonly keepDecodedMs?: number;
+  /** Called whenever decoded parsed fields were let go (see SavedDetails). */
+  readonly onDetailsReleased?: () => void;
 }
 
 /** Milliseconds of each step, for the log and the warm-restart measurement. */
@@ -44,11 +48,12 @@ export type LoadedSavedIndex =
     readonly kind: 'loaded';
     readonly snapshot: CatalogSnapshot;
     /**
-     * Reads, verifies and decodes the records' parsed fields; call once the new
-     * snapshot is served. Rejects with a SavedIndexError (the file is then
-     * logged and deleted) when they are damaged: rebuild from git then.
+     * Reads and verifies the records' parsed fields (they are decoded when
+     * read); call once the new snapshot is served. Rejects with a
+     * SavedIndexError (the file is then logged and deleted) when they are
+     * damaged: rebuild from git then.
      */
-    decodeDetails(pause?: () => Promise<void>): Promise<void>;
+    verifyDetails(pause?: () => Promise<void>): Promise<void>;
     readonly header: SavedIndexHeader;
     /** Where each chunk is in the file, and what it was restored as: the saver copies the ones still served as they are. */
     readonly layout: SavedLayout;
@@ -70,7 +75,7 @@ export async function loadSavedIndex(options: LoadSavedIndexOptions): Promise<Lo
   let owned = true;
   try {
     const loaded = await readOpened(handle, options);
-    // The details part is read later, through the same descriptor (SavedDetails closes it).
+    // The details part is read later, through the same descriptor (SavedDetails closes it once unreachable).
     owned = false;
     return loaded;
   } catch (error) {
@@ -124,7 +129,7 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
     // Its own allocation: the blob buffer stays alive under every served body, the structure's is garbage once decoded.
     const blobs = shared !== undefined ? Buffer.from(shared) : await readPart(handle, header.blobBytes, blobStart);
     const read = performance.now();
-    const details = new SavedDetails({ handle, position: blobStart + header.blobBytes, length: header.detailsBytes, sha256s: chunks.map((chunk) => chunk.detailsSha256) });
+    const details = new SavedDetails({ handle, position: blobStart + header.blobBytes, length: header.detailsBytes, chunks, keepDecodedMs: options.keepDecodedMs, onReleased: options.onDetailsReleased });
     const { snapshot, chunks: restoredChunks } = restoreSavedSnapshot(header, chunks, blobs, details);
     const layout = savedLayout({ header, structureOffset, structure, decoded: decodedStructure, restored: restoredChunks });
     const restored = performance.now();
@@ -138,9 +143,9 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
     return {
       kind: 'loaded',
       snapshot,
-      decodeDetails: async (pause) => {
+      verifyDetails: async (pause) => {
         try {
-          await details.decodeAll(pause);
+          await details.verifyAll(pause);
         } catch (error) {
           if (error instanceof SavedIndexError) await reject(options, error);
           throw error;

@@ -1,126 +1,171 @@
 // SavedDetails: the details part of a saved index (every record's parsed
-// fields: metadata, .SRCINFO, commit, problems), read and verified once the
-// restart is already serving — a third of the file that no prebuilt response
-// needs. Nothing in it is decoded before every chunk's sha256 matches. A record read
-// before the background load got there reads the part synchronously; a
-// mismatch is a SavedIndexError, and the caller rebuilds from git.
+// fields: metadata, .SRCINFO, commit, problems), a third of the file that no
+// prebuilt response needs. It stays on disk: a chunk is read, checked
+// against its sha256 and decoded when a record's field is first asked for,
+// and decoded chunks are kept until reads have stopped for KEEP_DECODED_MS.
+// Decoded, the part takes 3–4 times its 35 MB at 10,000 branches, the
+// largest thing a restarted service held; what asks for parsed fields is
+// mostly a view of the whole catalog built on first use (search, the AUR
+// records, catalog.json), which scans every record, often more than once,
+// and keeps what it derived per record. So a burst of such scans decodes
+// each chunk once, and an idle service holds none. Once the restart is serving, the whole part is read and verified in
+// the background, so damage is found at once and not on some later request;
+// a mismatch is a SavedIndexError, from then on for every read, and the
+// caller rebuilds from git.
+//
+// The file is read through the descriptor the load opened: the saver never
+// writes a saved index in place (it renames a new file over it), so those
+// bytes stay what was verified for as long as any restored record is
+// served. The descriptor is closed once nothing can read through it any more.
 
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { deserializeSaved, splitPart } from './decodeSavedIndex.js';
-import { readExactly } from './readExactly.js';
+import { deserializeSaved } from './decodeSavedIndex.js';
+import { readExactlyInto } from './readExactly.js';
 import { sha256Hex, type SavedChunkDetails } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 
 export interface SavedDetailsOptions {
-  /** The saved index, open; this object closes it once the part is read. */
+  /** The saved index, open; closed once this object is unreachable. */
   readonly handle: FileHandle;
+  /** Where the details part starts in the file. */
   readonly position: number;
   readonly length: number;
-  /** Per chunk of the structure part, the hex sha256 of its details: the details must have as many chunks. */
-  readonly sha256s: readonly string[];
+  /** Per chunk of the structure part, the size of its details and their hex sha256. */
+  readonly chunks: ReadonlyArray<{ readonly detailsBytes: number; readonly detailsSha256: string }>;
+  /** How long decoded chunks are kept after the last read (KEEP_DECODED_MS); for tests. */
+  readonly keepDecodedMs?: number;
+  /** Called when decoded chunks were let go: they are garbage now, which an idle service would keep resident (see QuietCollector). */
+  readonly onReleased?: () => void;
+}
+
+const KEEP_DECODED_MS = 10_000;
+
+/** Each piece on disk is its length, a 4-byte big-endian prefix, then its bytes. */
+const LENGTH_PREFIX_BYTES = 4;
+
+/** Closes a descriptor once the SavedDetails that read through it is collected (the last restored record went). */
+const openFiles = new FinalizationRegistry<FileHandle>((handle) => {
+  void handle.close().catch(() => undefined);
+});
+
+interface Piece {
+  /** Where its bytes start in the file (after the length prefix). */
+  readonly position: number;
+  readonly length: number;
+  readonly sha256: string;
 }
 
 export class SavedDetails {
-  readonly #options: SavedDetailsOptions;
-  #handle: FileHandle | undefined;
-  #pieces: Buffer[] | undefined;
-  readonly #decoded: Array<SavedChunkDetails | undefined> = [];
+  readonly #handle: FileHandle;
+  readonly #pieces: readonly Piece[];
+  readonly #keepDecodedMs: number;
+  readonly #onReleased: (() => void) | undefined;
+  readonly #decoded = new Map<number, SavedChunkDetails>();
+  #lastReadAt = 0;
+  #dropTimer: NodeJS.Timeout | undefined;
   #failure: SavedIndexError | undefined;
-  #loading: Promise<void> | undefined;
+  #verifying: Promise<void> | undefined;
 
   constructor(options: SavedDetailsOptions) {
-    this.#options = options;
     this.#handle = options.handle;
+    let position = options.position;
+    this.#pieces = options.chunks.map(({ detailsBytes, detailsSha256 }) => {
+      if (!Number.isSafeInteger(detailsBytes) || detailsBytes < 0) throw new SavedIndexError('SAVED_INDEX_SHAPE', 'a saved chunk lacks the size of its details');
+      const piece = { position: position + LENGTH_PREFIX_BYTES, length: detailsBytes, sha256: detailsSha256 };
+      position += LENGTH_PREFIX_BYTES + detailsBytes;
+      return piece;
+    });
+    if (position !== options.position + options.length) throw new SavedIndexError('SAVED_INDEX_SHAPE', 'the chunks\' details do not add up to the details part');
+    this.#keepDecodedMs = options.keepDecodedMs ?? KEEP_DECODED_MS;
+    this.#onReleased = options.onReleased;
+    openFiles.register(this, options.handle);
   }
 
-  /** The details of one chunk; reads the part now if the background load has not yet. */
+  /** The details of one chunk: read, verified and decoded now unless decoded since reads last stopped. */
   chunk(index: number): SavedChunkDetails {
-    const decoded = this.#decoded[index];
-    if (decoded !== undefined) return decoded;
-    if (this.#pieces === undefined && this.#failure === undefined) this.#accept(this.#readSync());
     if (this.#failure !== undefined) throw this.#failure;
-    const piece = this.#pieces?.[index];
+    this.#lastReadAt = performance.now();
+    const kept = this.#decoded.get(index);
+    if (kept !== undefined) return kept;
+    const piece = this.#pieces[index];
     if (piece === undefined) throw new Error(`SavedDetails: no chunk ${index}`);
-    const value = deserializeSaved(piece) as SavedChunkDetails;
+    const bytes = this.#check(this.#readSync(piece), piece);
+    const value = deserializeSaved(bytes) as SavedChunkDetails;
     // The checksum held, so another shape is a bug in encodeSavedIndex, not damage.
     if (!Array.isArray(value?.branches) || !Array.isArray(value.workers)) throw new Error('SavedDetails: saved details are not the shape encodeSavedIndex writes');
-    this.#decoded[index] = value;
+    this.#decoded.set(index, value);
+    this.#dropWhenIdle(this.#keepDecodedMs);
     return value;
   }
 
-  /** Reads and verifies the part, then decodes every chunk, one per turn of the event loop. Rejects with a SavedIndexError on damage. */
-  async decodeAll(pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<void> {
-    await (this.#loading ??= this.#load());
-    if (this.#failure !== undefined) throw this.#failure;
-    for (let index = 0; index < this.#options.sha256s.length; index += 1) {
-      this.chunk(index);
+  /** Lets the decoded chunks go once no chunk was read for keepDecodedMs (one timer, re-armed for what is left). */
+  #dropWhenIdle(delayMs: number): void {
+    if (this.#dropTimer !== undefined) return;
+    this.#dropTimer = setTimeout(() => {
+      this.#dropTimer = undefined;
+      const idleMs = performance.now() - this.#lastReadAt;
+      if (idleMs < this.#keepDecodedMs) return this.#dropWhenIdle(this.#keepDecodedMs - idleMs);
+      this.#decoded.clear();
+      this.#onReleased?.();
+    }, delayMs);
+    this.#dropTimer.unref();
+  }
+
+  /**
+   * Reads the whole part and checks every chunk's length prefix and sha256,
+   * one chunk per turn of the event loop; rejects with a SavedIndexError on
+   * damage, after which every read throws it too.
+   */
+  verifyAll(pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<void> {
+    return (this.#verifying ??= this.#verifyAll(pause));
+  }
+
+  async #verifyAll(pause: () => Promise<void>): Promise<void> {
+    // One buffer for every chunk, prefix included: the check leaves nothing behind.
+    const buffer = Buffer.allocUnsafeSlow(LENGTH_PREFIX_BYTES + Math.max(0, ...this.#pieces.map((piece) => piece.length)));
+    for (const piece of this.#pieces) {
+      if (this.#failure !== undefined) throw this.#failure;
+      const target = buffer.subarray(0, LENGTH_PREFIX_BYTES + piece.length);
+      try {
+        await readExactlyInto(this.#handle, target, piece.position - LENGTH_PREFIX_BYTES, endedEarly);
+      } catch (error) {
+        throw this.#fail(error instanceof SavedIndexError ? error : new SavedIndexError('SAVED_INDEX_MALFORMED', `the details part could not be read: ${String(error)}`));
+      }
+      if (target.readUInt32BE(0) !== piece.length) throw this.#fail(new SavedIndexError('SAVED_INDEX_MALFORMED', 'a details chunk is not the length the structure gives it'));
+      this.#check(target.subarray(LENGTH_PREFIX_BYTES), piece);
       await pause();
     }
-    // Every chunk is decoded: the part's bytes can go.
-    this.#pieces = [];
   }
 
-  async #load(): Promise<void> {
-    const handle = this.#handle;
-    if (handle === undefined || this.#pieces !== undefined) return;
-    const { position, length } = this.#options;
-    try {
-      const buffer = await readExactly(handle, length, position, () => new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended inside its details part'));
-      // A synchronous read may have got there first.
-      if (this.#pieces === undefined && this.#failure === undefined) this.#accept(buffer);
-    } catch (error) {
-      this.#failure ??= error instanceof SavedIndexError ? error : new SavedIndexError('SAVED_INDEX_MALFORMED', `the details part could not be read: ${String(error)}`);
-    } finally {
-      await this.#close();
-    }
-  }
-
-  #readSync(): Buffer {
-    const { position, length } = this.#options;
-    const buffer = Buffer.allocUnsafeSlow(length);
-    if (this.#handle === undefined) {
-      this.#failure = new SavedIndexError('SAVED_INDEX_MALFORMED', 'the details part is no longer readable');
-      return buffer;
-    }
-    for (let filled = 0; filled < length;) {
-      const read = readSync(this.#handle.fd, buffer, filled, length - filled, position + filled);
-      if (read === 0) {
-        this.#failure = new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended inside its details part');
-        break;
+  #readSync(piece: Piece): Buffer {
+    const buffer = Buffer.allocUnsafe(piece.length);
+    for (let filled = 0; filled < piece.length;) {
+      let read: number;
+      try {
+        read = readSync(this.#handle.fd, buffer, filled, piece.length - filled, piece.position + filled);
+      } catch (error) {
+        throw new SavedIndexError('SAVED_INDEX_MALFORMED', `the details part could not be read: ${String(error)}`);
       }
+      if (read === 0) throw this.#fail(endedEarly());
       filled += read;
     }
     return buffer;
   }
 
-  /** Checks the chunk count and every chunk's sha256; keeps the pieces or records the failure. */
-  #accept(buffer: Buffer): void {
-    if (this.#failure !== undefined) return;
-    const { sha256s } = this.#options;
-    try {
-      // Each piece's digest is in the verified structure: a piece that is not there or not the same is damage.
-      const pieces = splitOrUndefined(buffer);
-      if (pieces === undefined || pieces.length !== sha256s.length || pieces.some((piece, at) => sha256Hex(piece) !== sha256s[at])) {
-        throw new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the details part does not match its sha256');
-      }
-      this.#pieces = pieces;
-    } catch (error) {
-      this.#failure = error instanceof SavedIndexError ? error : new SavedIndexError('SAVED_INDEX_MALFORMED', String(error));
-    }
+  /** The bytes, if they are the piece's; else the part is damaged, for good. */
+  #check(bytes: Buffer, piece: Piece): Buffer {
+    if (sha256Hex(bytes) !== piece.sha256) throw this.#fail(new SavedIndexError('SAVED_INDEX_CHECKSUM', 'the details part does not match its sha256'));
+    return bytes;
   }
 
-  async #close(): Promise<void> {
-    const handle = this.#handle;
-    this.#handle = undefined;
-    await handle?.close();
+  #fail(error: SavedIndexError): SavedIndexError {
+    // Checked before the decoded chunks are: none is handed out again.
+    this.#failure ??= error;
+    return this.#failure;
   }
 }
 
-function splitOrUndefined(part: Buffer): Buffer[] | undefined {
-  try {
-    return splitPart(part);
-  } catch {
-    return undefined;
-  }
+function endedEarly(): SavedIndexError {
+  return new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended inside its details part');
 }

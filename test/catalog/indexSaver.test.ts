@@ -123,7 +123,7 @@ test('firstIndex indexes from git the first time and from the saved index the ne
   assert.equal(warm.reusedBranches, cold.snapshot.branches.size);
   assert.equal(warm.indexedBranches, 0);
   assert.equal(warm.snapshot.v1List.etag, cold.snapshot.v1List.etag);
-  await warm.decodeDetails();
+  await warm.verifyDetails();
   assert.deepEqual(warm.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata, cold.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata);
 });
 
@@ -141,7 +141,7 @@ test('firstIndex answers damaged parsed fields with a snapshot indexed from git'
 
   const warm = await firstIndex(options);
   assert.equal(warm.from, 'saved index');
-  const rebuilt = await warm.decodeDetails();
+  const rebuilt = await warm.verifyDetails();
   assert.ok(rebuilt, 'a snapshot to swap in');
   assert.equal(rebuilt.id, cold.snapshot.id);
   for (const [name, record] of rebuilt.branches) assert.notEqual(record, warm.snapshot.branches.get(name), `${name} is indexed again, not reused`);
@@ -185,7 +185,7 @@ test('a save after a push copies the unchanged chunks from the last file and wri
   assert.equal(loaded.kind, 'loaded');
   if (loaded.kind !== 'loaded') return;
   assert.equal(loaded.snapshot.workers.get('sd-worker-rbee-cpu')?.files.get('README.md')?.body.toString(), '# sd-worker-rbee-cpu\n\nA new release.\n');
-  await loaded.decodeDetails(async () => undefined);
+  await loaded.verifyDetails(async () => undefined);
   assert.deepEqual(loaded.snapshot.workers.get('llm-worker-rbee-cpu')?.record.metadata, after.workers.get('llm-worker-rbee-cpu')?.record.metadata);
 });
 
@@ -207,7 +207,7 @@ test('the first save after a start from the saved index copies the loaded file\'
   const loaded = await loadSavedIndex({ file, logger: silentGitLogger, ...options });
   assert.equal(loaded.kind, 'loaded');
   if (loaded.kind !== 'loaded') return;
-  await loaded.decodeDetails(async () => undefined);
+  await loaded.verifyDetails(async () => undefined);
   const restarted = await buildSnapshot({ repo: await openCatalogRepository({ source: gitdir, cacheDir: path.join(dir, 'cache') }), gitUrl: TEST_GIT_URL, previous: loaded.snapshot, now });
 
   const { saves, logger } = savesLogged();
@@ -221,7 +221,7 @@ test('the first save after a start from the saved index copies the loaded file\'
   const reloaded = await loadSavedIndex({ file, logger: silentGitLogger, ...options });
   assert.equal(reloaded.kind, 'loaded');
   if (reloaded.kind !== 'loaded') return;
-  await reloaded.decodeDetails(async () => undefined);
+  await reloaded.verifyDetails(async () => undefined);
   assert.equal(reloaded.header.snapshotId, restarted.id);
   assert.deepEqual([...reloaded.snapshot.workers.keys()], [...restarted.workers.keys()]);
   for (const [id, served] of restarted.workers) {

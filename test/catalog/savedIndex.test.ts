@@ -10,6 +10,7 @@ import { saveIndex } from '../../src/catalog/saveIndex.js';
 import { repositoryIdentity } from '../../src/catalog/savedIndex.js';
 import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
 import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
+import { fullCollection } from '../../src/memory/fullCollection.js';
 import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import type { GitLogger } from '../../src/git/gitLogger.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
@@ -40,7 +41,7 @@ async function setup(t: TestContext, options: { broken?: readonly string[] } = {
   const save = async (snapshot: CatalogSnapshot): Promise<void> => {
     await saveIndex(file, await encodeSavedIndex({ snapshot, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, now: NOW, chunkBranches: 3 }));
   };
-  const load = (expected: { serviceVersion?: string; repository?: string; gitUrl?: string; threadReadMinBytes?: number } = {}): Promise<LoadedSavedIndex> =>
+  const load = (expected: { serviceVersion?: string; repository?: string; gitUrl?: string; threadReadMinBytes?: number; keepDecodedMs?: number; onDetailsReleased?: () => void } = {}): Promise<LoadedSavedIndex> =>
     loadSavedIndex({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger, ...expected });
   return { ...fixture, file, logger, save, load };
 }
@@ -107,7 +108,7 @@ test('a restart from the saved index serves exactly what a fresh index serves, b
   }
   for (const [id, served] of warm.workers) assert.equal(served, loaded.snapshot.workers.get(id), `${id}'s saved responses are served`);
   assert.ok(warm.branches.get('broken-bad-metadata')?.problems.length, 'an unserved branch keeps its problems');
-  await loaded.decodeDetails();
+  await loaded.verifyDetails();
   assert.deepEqual(plain([...warm.branches.values()]), plain([...fresh.branches.values()]));
 });
 
@@ -193,8 +194,6 @@ test('a blob part the hashing thread reads into shared memory restores the same 
   const here = await load();
   const onThread = await load({ threadReadMinBytes: 0 });
   if (here.kind !== 'loaded' || onThread.kind !== 'loaded') return assert.fail(`loaded: ${here.kind}, ${onThread.kind}`);
-  // Decoding the parsed fields reads the rest of the file and closes it.
-  t.after(() => Promise.all([here.decodeDetails(), onThread.decodeDetails()]));
   const [first] = onThread.snapshot.workers.values();
   assert.ok(first !== undefined);
   assert.ok(first.v1.body.buffer instanceof SharedArrayBuffer, 'read by the thread, not here');
@@ -235,7 +234,8 @@ test('a flipped byte in the blob part read by the hashing thread is caught befor
   expectDeletedWithReason(context, 'SAVED_INDEX_CHECKSUM');
 });
 
-test('a flipped byte in the details part is caught before any parsed field is decoded, in the background or on first read', async (t) => {
+test('a flipped byte in the details part: its chunk is never decoded, and once the background check finds it no parsed field is handed out', async (t) => {
+  const checksum = (error: { code?: string }): boolean => error.code === 'SAVED_INDEX_CHECKSUM';
   for (const firstUse of ['background', 'a request'] as const) {
     const context = await savedFixture(t);
     const { bytes, headerEnd, header } = context;
@@ -245,14 +245,46 @@ test('a flipped byte in the details part is caught before any parsed field is de
     const loaded = await context.load();
     assert.equal(loaded.kind, 'loaded', 'what is served directly is intact');
     if (loaded.kind !== 'loaded') return;
-    const record = loaded.snapshot.workers.get('llm-worker-rbee-cpu')?.record;
+    const records = [...loaded.snapshot.workers.values()].map((served) => served.record);
     if (firstUse === 'a request') {
-      assert.throws(() => record?.metadata, (error: { code?: string }) => error.code === 'SAVED_INDEX_CHECKSUM');
+      const failing = records.filter((record) => {
+        try {
+          return record.metadata === undefined;
+        } catch (error) {
+          return checksum(error as { code?: string });
+        }
+      });
+      assert.ok(failing.length > 0, 'the record in the damaged chunk fails to read');
     }
-    await assert.rejects(loaded.decodeDetails(async () => undefined), (error: { code?: string }) => error.code === 'SAVED_INDEX_CHECKSUM');
+    await assert.rejects(loaded.verifyDetails(async () => undefined), checksum);
     expectDeletedWithReason(context, 'SAVED_INDEX_CHECKSUM');
-    assert.throws(() => record?.srcinfo, (error: { code?: string }) => error.code === 'SAVED_INDEX_CHECKSUM', 'damaged fields are never handed out');
+    for (const record of records) assert.throws(() => record.srcinfo, checksum, `${record.id}: damaged fields are never handed out`);
   }
+});
+
+test('parsed fields stay on disk: decoded chunks are kept while reads go on, let go once they stop, and decode the same when read again', async (t) => {
+  const { repo, save, load } = await setup(t);
+  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  await save(fresh);
+  const keepDecodedMs = 200;
+  let released = 0;
+  const loaded = await load({ keepDecodedMs, onDetailsReleased: () => { released += 1; } });
+  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  const records = [...loaded.snapshot.workers.values()].map((served) => served.record);
+  const first = records[0]!;
+  for (const record of records) assert.deepEqual(record.metadata, fresh.workers.get(record.id)?.record.metadata, `${record.id}, read from the file`);
+  assert.equal(first.metadata, first.metadata, 'a chunk is decoded once while it is in use');
+  const firstMetadata = new WeakRef(first.metadata as object);
+  await new Promise((resolve) => setTimeout(resolve, 3 * keepDecodedMs));
+  // A WeakRef keeps its target alive until the job that read it ends: each round reads it in a new one.
+  for (let round = 0; round < 3 && firstMetadata.deref() !== undefined; round += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    fullCollection()();
+  }
+  assert.equal(firstMetadata.deref(), undefined, 'let go once reads stopped');
+  assert.equal(released, 1, 'and the release was told, once, for the service\'s quiet collection');
+  assert.deepEqual(plain(first), plain(fresh.workers.get(first.id)?.record), 'and decoded the same when read again');
+  await loaded.verifyDetails(async () => undefined);
 });
 
 test('a truncated file, a damaged header and a file that is not a saved index are rejected', async (t) => {
