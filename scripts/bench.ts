@@ -44,7 +44,6 @@ import { memorySeries, resultTable, type RunSettings, type SizeResult } from './
 import { timedStart } from './bench/timedStart.js';
 import { measureWarmRestart } from './bench/warmRestart.js';
 import { DEFAULT_QUIET_COLLECTION_MS } from '../src/memory/quietCollector.js';
-import { DEFAULT_SAVE_DELAY_MS } from '../src/catalog/indexSaver.js';
 
 const MEASUREMENTS = ['cold', 'warm', 'refresh', 'memory', 'http'] as const;
 type Measurement = (typeof MEASUREMENTS)[number];
@@ -54,12 +53,8 @@ const WARMUP_PUSHES = 3;
 /** Starting the service at 10,000 branches without saved state takes minutes; this only stops a hung one. */
 const READY_TIMEOUT_MS = 30 * 60_000;
 const COLD_TIMEOUT_MS = 30 * 60_000;
-/**
- * Left alone this long, the service has saved its index (after DEFAULT_SAVE_DELAY_MS of quiet, and ~2 s to
- * write it and swap in the records read back from it at 10,000 branches) and run its quiet collection after
- * that swap (src/memory/quietCollector.ts).
- */
-const SETTLE_MS = DEFAULT_SAVE_DELAY_MS + 5000 + DEFAULT_QUIET_COLLECTION_MS + 5000;
+/** Left alone this long, the service has saved its index and run its quiet collection (src/memory/quietCollector.ts). */
+const SETTLE_MS = DEFAULT_QUIET_COLLECTION_MS + 5000;
 /**
  * warn: no log line per request, so the HTTP figures do not measure logging.
  * Rate limits 0 (off; the limiter's hooks still run): one loopback client

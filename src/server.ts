@@ -118,8 +118,6 @@ async function main(): Promise<void> {
     savedIndexDir: path.join(config.cacheDir, 'saved-index'),
     logger: indexLog,
     onDetailsReleased: () => collector.changed(),
-    // The first save after indexing from git swaps in the records read back from it, which hold far less memory.
-    swapTwinInto: store,
   });
   const { snapshot, saver } = first;
   store.swap(snapshot);

@@ -136,7 +136,7 @@ function memoryRows(results: readonly SizeResult[], settings: RunSettings): Row[
       '',
       '≤ 200 MB at 10,000',
       met(atTarget(size.branches) ? rssLoadedBytes <= 200e6 : undefined),
-    ], settledRow('the same, settled: left alone after ready until the index was saved, its records swapped in and the quiet collection ran', size.branches, rssLoadedBytes, rssSettledBytes));
+    ], settledRow('the same, settled: left alone after ready until the index was saved and the quiet collection ran', size.branches, rssLoadedBytes, rssSettledBytes));
   }
   for (const size of results) {
     const rss = size.warm?.savedFiles === 0 ? undefined : size.warm?.restartRss;

@@ -8,7 +8,7 @@ import type { GitLogger } from '../git/gitLogger.js';
 import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
 import type { CatalogRepository } from '../git/types.js';
 import { buildSnapshot } from './buildSnapshot.js';
-import { IndexSaver, type SwapTarget } from './indexSaver.js';
+import { IndexSaver } from './indexSaver.js';
 import { loadSavedIndex } from './loadSavedIndex.js';
 import { repositoryIdentity } from './savedIndex.js';
 import { savedIndexPath } from './savedIndexPath.js';
@@ -25,8 +25,6 @@ export interface FirstIndexOptions {
   readonly saveDelayMs?: number;
   /** Called whenever the saved records' decoded parsed fields were let go, garbage from then on (see SavedDetails). */
   readonly onDetailsReleased?: () => void;
-  /** The store the snapshots are served from: the saver swaps in the twins of those it saves (see IndexSaver). */
-  readonly swapTwinInto?: SwapTarget;
 }
 
 export interface FirstIndex {
@@ -73,8 +71,6 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
     gitUrl,
     logger,
     delayMs: options.saveDelayMs,
-    swapTwinInto: options.swapTwinInto,
-    onDetailsReleased: options.onDetailsReleased,
     // Every saved branch reused and none added or dropped: the file already holds this snapshot.
     saved: previous !== undefined && reusedBranches === snapshot.branches.size && reusedBranches === previous.branches.size ? snapshot : undefined,
     // The first save after this start copies what is still served as it was loaded.

@@ -16,28 +16,13 @@
 // (held open, see encodeSavedIndex), so after a push it encodes one chunk.
 // A failed save is logged and never affects serving; the next one then
 // encodes every chunk.
-//
-// A save that encoded most chunks (the first after a start that indexed
-// from git, or after pushes to most branches) then reads the file back and,
-// if the store still serves that snapshot, swaps in its twin restored from
-// the file (savedTwin.ts), whose records hold a fraction of the memory; the
-// twin is what counts as saved from then on, and the next save copies its
-// chunks.
 
 import { open, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
 import { encodeSavedIndex, type SavedLayout } from './encodeSavedIndex.js';
-import type { SnapshotPatch } from './changeLog.js';
 import { readHeader } from './loadSavedIndex.js';
 import { saveIndex } from './saveIndex.js';
-import { loadSavedTwin } from './savedTwin.js';
 import type { CatalogSnapshot } from './snapshot.js';
-
-/** Where the saved snapshot is served from, for swapping its twin in. */
-export interface SwapTarget {
-  readonly current: CatalogSnapshot | undefined;
-  swap(next: CatalogSnapshot, patch?: SnapshotPatch): void;
-}
 
 export interface IndexSaverOptions {
   readonly file: string;
@@ -56,10 +41,6 @@ export interface IndexSaverOptions {
   readonly chunkBranches?: number;
   /** The layout of the file at `file` as this start loaded it: the first save copies from it what is still served as it was. */
   readonly loaded?: SavedLayout;
-  /** The store serving the saved snapshots: given, a save that encoded most chunks swaps the snapshot's twin in. */
-  readonly swapTwinInto?: SwapTarget;
-  /** Called whenever a twin's decoded parsed fields were let go (see SavedDetails). */
-  readonly onDetailsReleased?: () => void;
 }
 
 export const DEFAULT_SAVE_DELAY_MS = 5000;
@@ -184,30 +165,11 @@ export class IndexSaver {
         eventLoopMs: Math.round(busyMs),
         writeMs: Math.round(performance.now() - encodedAt),
       }, 'saved the index for the next start');
-      if (encoded.encodedChunks > encoded.copiedChunks) await this.#swapTwinIn(snapshot, encoded.layout);
     } catch (error) {
       // Whatever failed, the next save starts from nothing it could not trust.
       await this.#forgetLast();
       logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'could not save the index; the next start indexes from git');
     }
-  }
-
-  /** Swaps in the just-saved snapshot's twin, if it is still the one served; a twin that cannot be had changes nothing. */
-  async #swapTwinIn(saved: CatalogSnapshot, layout: SavedLayout): Promise<void> {
-    const { swapTwinInto: store, file, serviceVersion, repository, gitUrl, logger, onDetailsReleased } = this.#options;
-    if (store === undefined) return;
-    const started = performance.now();
-    const twin = await loadSavedTwin({ file, serviceVersion, repository, gitUrl, logger, saved, layout, onDetailsReleased }).catch((error: unknown) => {
-      logger.warn({ file, err: error instanceof Error ? error.message : String(error) }, 'could not read the saved index back; serving the snapshot as indexed');
-      return undefined;
-    });
-    // A swap since the save wins: its snapshot is saved next, and its twin swapped in then.
-    if (twin === undefined || store.current !== saved || this.#last?.layout !== layout) return;
-    this.#saved = twin.snapshot;
-    this.#last = { handle: this.#last.handle, layout: twin.layout };
-    // No branch changed: the change log records nothing.
-    store.swap(twin.snapshot, { from: saved, branches: [] });
-    logger.info({ index: saved.id, durationMs: Math.round(performance.now() - started) }, 'serving the saved index\'s records in place of the indexed ones');
   }
 
   /**

@@ -13,7 +13,6 @@ import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
 import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import { silentGitLogger, type GitLogger } from '../../src/git/gitLogger.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
-import { plain, servedBytes } from '../helpers/snapshotContent.js';
 import { snapshotWithout } from '../helpers/snapshotWithout.js';
 import { fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { makeTempDir } from '../helpers/tempDir.js';
@@ -240,60 +239,4 @@ test('the first save after a start from the saved index copies the loaded file\'
   other.schedule(saved);
   await other.close();
   assert.equal(saves[1]?.copiedChunks, 0);
-});
-
-test('a save that encoded most chunks swaps in the snapshot read back from the file: the same answers over restored records, not written again, no change logged', async (t) => {
-  const { repo } = await fixtureRepository(t);
-  const dir = await makeTempDir(t, 'rbee-saver');
-  const repository = repositoryIdentity(repo);
-  const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
-  const indexed = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL });
-  const store = new NotifyingCatalogStore();
-  const { saves, logger } = savesLogged();
-  // Chunks of 3 branches: a push then changes one chunk of several, and the others are copied.
-  const saver = new IndexSaver({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger, swapTwinInto: store, chunkBranches: 3 });
-  t.after(() => saver.close());
-  store.onSwap((next) => saver.schedule(next));
-  store.swap(indexed);
-  const cursor = store.changes.head();
-  await saver.flush();
-
-  const twin = store.current;
-  assert.ok(twin !== undefined && twin !== indexed, 'the twin is served');
-  assert.equal(twin.id, indexed.id);
-  assert.equal(twin.builtAt, indexed.builtAt, 'the lists keep their Last-Modified');
-  assert.deepEqual(servedBytes(twin), servedBytes(indexed), 'every answer, byte for byte, with its validators');
-  for (const [name, record] of twin.branches) {
-    const original = indexed.branches.get(name);
-    assert.notEqual(record, original, `${name}: restored, not the indexed record`);
-    assert.deepEqual(plain(record), plain(original), `${name}: holding the same`);
-  }
-  const changes = store.changes.since(cursor, 100);
-  assert.deepEqual(changes.kind === 'events' ? changes.events : changes.kind, [], 'no worker changed');
-  assert.equal(saves.length, 1, 'the twin counts as saved');
-
-  const pushed = snapshotWithout(twin, ['sd-worker-rbee-cpu']);
-  store.swap(pushed);
-  await saver.flush();
-  assert.equal(saves.length, 2);
-  assert.ok(Number(saves[1]!.copiedChunks) > Number(saves[1]!.encodedChunks), 'the next save copies the twin\'s unchanged chunks');
-  assert.equal(store.current, pushed, 'a save that encoded few chunks swaps nothing in');
-});
-
-test('a snapshot swapped in while the saved one was read back keeps its twin out', async (t) => {
-  const { repo } = await fixtureRepository(t);
-  const dir = await makeTempDir(t, 'rbee-saver');
-  const repository = repositoryIdentity(repo);
-  const file = savedIndexPath({ dir, repository, gitUrl: TEST_GIT_URL });
-  const indexed = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL });
-  const newer = snapshotWithout(indexed, ['sd-worker-rbee-cpu']);
-  const swapped: unknown[] = [];
-  // The store already serves a newer snapshot than the one being saved.
-  const store = { current: newer, swap: (next: unknown) => swapped.push(next) };
-  const saver = new IndexSaver({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: silentGitLogger, swapTwinInto: store });
-  t.after(() => saver.close());
-  saver.schedule(indexed);
-  await saver.flush();
-  assert.equal(existsSync(file), true, 'saved');
-  assert.deepEqual(swapped, [], 'nothing swapped over the newer snapshot');
 });

@@ -17,7 +17,6 @@ import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import type { CatalogRepository } from '../../src/git/types.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
 import { catalogWorkerIds, emptyApp, fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
-import { plain, servedBytes } from '../helpers/snapshotContent.js';
 import { snapshotWithout } from '../helpers/snapshotWithout.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -51,6 +50,35 @@ async function setup(t: TestContext, options: { broken?: readonly string[] } = {
 async function rewrite(gitdir: string, sourceDir: string): Promise<CatalogRepository> {
   await createRepositoryFromFolders({ sourceDir, gitdir, defaultBranch: 'master' });
   return openCatalogRepository({ source: gitdir, cacheDir: path.join(gitdir, '..', 'cache') });
+}
+
+/** Every byte a client can be sent, with its validators, by name. */
+function servedBytes(snapshot: CatalogSnapshot): Map<string, string> {
+  const out = new Map<string, string>();
+  const put = (name: string, body: { body: Buffer; etag: string; contentType: string; lastModified?: Date | undefined }) => {
+    out.set(name, `${body.etag} ${body.contentType} ${body.lastModified?.toISOString() ?? '-'} ${body.body.toString('base64')}`);
+  };
+  put('legacyList', snapshot.legacyList);
+  put('v1List', snapshot.v1List);
+  put('problems', snapshot.problems);
+  for (const [id, served] of snapshot.workers) {
+    put(`${id} legacy`, served.legacy);
+    put(`${id} v1`, served.v1);
+    put(`${id} cloneUrl`, served.cloneUrl);
+    for (const [name, body] of served.files) put(`${id} ${name}`, body);
+  }
+  return out;
+}
+
+/** A record as plain data (getters read, bytes as base64, Maps as entries), to compare with a freshly indexed one. */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, function (this: Record<string, unknown>, key: string, item: unknown) {
+    // The value before toJSON: a Buffer and a Uint8Array of the same bytes are the same file.
+    const raw = this[key];
+    if (raw instanceof Map) return { map: [...raw] };
+    if (raw instanceof Uint8Array) return { bytes: Buffer.from(raw).toString('base64') };
+    return item;
+  }));
 }
 
 function expectRejected(loaded: LoadedSavedIndex, code: string): void {
