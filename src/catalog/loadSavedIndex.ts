@@ -25,6 +25,8 @@ export interface LoadSavedIndexOptions extends ExpectedSavedIndex {
   readonly logger: GitLogger;
   /** From this size of blob part on, the hashing thread reads it (WORKER_HASH_MIN_BYTES); for tests. */
   readonly threadReadMinBytes?: number;
+  /** Runs the hashing thread (hashFileParts); for tests, which make it fail to check the fallback here. */
+  readonly hashOnThread?: typeof hashFileParts;
   /** How long decoded parsed fields are kept after the last read (see SavedDetails); for tests. */
   readonly keepDecodedMs?: number;
   /** Called whenever decoded parsed fields were let go (see SavedDetails). */
@@ -123,7 +125,7 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
   // here (hashHere), as is a large one when the worker fails to start or read.
   const shared = header.blobBytes >= (options.threadReadMinBytes ?? WORKER_HASH_MIN_BYTES) ? new SharedArrayBuffer(header.blobBytes) : undefined;
   const hashed = shared !== undefined
-    ? hashFileParts(handle.fd, blobParts, { buffer: shared, start: blobStart }).then((digests) => digests, () => undefined)
+    ? (options.hashOnThread ?? hashFileParts)(handle.fd, blobParts, { buffer: shared, start: blobStart }).then((digests) => digests, () => undefined)
     : Promise.resolve(undefined);
   try {
     // Its own allocation: the blob buffer stays alive under every served body, the structure's is garbage once decoded.

@@ -41,7 +41,7 @@ async function setup(t: TestContext, options: { broken?: readonly string[] } = {
   const save = async (snapshot: CatalogSnapshot): Promise<void> => {
     await saveIndex(file, await encodeSavedIndex({ snapshot, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, now: NOW, chunkBranches: 3 }));
   };
-  const load = (expected: { serviceVersion?: string; repository?: string; gitUrl?: string; threadReadMinBytes?: number; keepDecodedMs?: number; onDetailsReleased?: () => void } = {}): Promise<LoadedSavedIndex> =>
+  const load = (expected: { serviceVersion?: string; repository?: string; gitUrl?: string; threadReadMinBytes?: number; keepDecodedMs?: number; onDetailsReleased?: () => void; hashOnThread?: () => Promise<string[]> } = {}): Promise<LoadedSavedIndex> =>
     loadSavedIndex({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger, ...expected });
   return { ...fixture, file, logger, save, load };
 }
@@ -231,6 +231,24 @@ test('a flipped byte in the blob part read by the hashing thread is caught befor
   bytes[at] = bytes[at]! ^ 0x01;
   writeFileSync(context.file, bytes);
   expectRejected(await context.load({ threadReadMinBytes: 0 }), 'SAVED_INDEX_CHECKSUM');
+  expectDeletedWithReason(context, 'SAVED_INDEX_CHECKSUM');
+});
+
+test('when the hashing thread fails, the blob part is read and hashed here: the same answers, and damage is still caught', async (t) => {
+  const failingThread = (): Promise<string[]> => Promise.reject(new Error('the hashing thread could not start'));
+  const context = await savedFixture(t);
+  const here = await context.load();
+  const fallenBack = await context.load({ threadReadMinBytes: 0, hashOnThread: failingThread });
+  if (here.kind !== 'loaded' || fallenBack.kind !== 'loaded') return assert.fail(`loaded: ${here.kind}, ${fallenBack.kind}`);
+  const [first] = fallenBack.snapshot.workers.values();
+  assert.ok(first?.v1.body.buffer instanceof SharedArrayBuffer, 'the shared buffer the thread would have filled');
+  assert.deepEqual(servedBytes(fallenBack.snapshot), servedBytes(here.snapshot));
+
+  const { bytes, headerEnd, header } = context;
+  const at = headerEnd + header.structureBytes + Math.floor(header.blobBytes / 2);
+  bytes[at] = bytes[at]! ^ 0x01;
+  writeFileSync(context.file, bytes);
+  expectRejected(await context.load({ threadReadMinBytes: 0, hashOnThread: failingThread }), 'SAVED_INDEX_CHECKSUM');
   expectDeletedWithReason(context, 'SAVED_INDEX_CHECKSUM');
 });
 
