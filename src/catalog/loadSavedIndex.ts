@@ -16,7 +16,7 @@ import type { SavedChunkLayout, SavedLayout } from './encodeSavedIndex.js';
 import { readExactly, readExactlyInto } from './readExactly.js';
 import { restoreSavedSnapshot, type RestoredChunk } from './restoreSavedSnapshot.js';
 import { SavedDetails } from './savedDetails.js';
-import { sha256Hex, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
+import { PIECE_PREFIX_BYTES, sha256Hex, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
 import { SavedIndexError, type SavedIndexProblem } from './savedIndexError.js';
 import type { CatalogSnapshot } from './snapshot.js';
 
@@ -117,7 +117,9 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
   const { chunks } = decodedStructure;
   const decoded = performance.now();
   const blobStart = structureOffset + header.structureBytes;
-  const blobParts = chunkBlobParts(chunks, blobStart, header.blobBytes);
+  const blobParts = chunkParts(chunks, 'blobBytes', blobStart, header.blobBytes);
+  // Each chunk's details are one length-prefixed piece (see savedIndex.ts).
+  const detailsParts = chunkParts(chunks, 'detailsBytes', blobStart + header.blobBytes, header.detailsBytes, PIECE_PREFIX_BYTES);
   // A large blob part is read by the hashing thread, into shared memory, and hashed there as it
   // arrives, while this thread restores the records over that memory: the part is read from the
   // file once, off this thread. Restoring makes views only, and nothing reads them before the
@@ -131,9 +133,9 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
     // Its own allocation: the blob buffer stays alive under every served body, the structure's is garbage once decoded.
     const blobs = shared !== undefined ? Buffer.from(shared) : await readPart(handle, header.blobBytes, blobStart);
     const read = performance.now();
-    const details = new SavedDetails({ handle, position: blobStart + header.blobBytes, length: header.detailsBytes, chunks, keepDecodedMs: options.keepDecodedMs, onReleased: options.onDetailsReleased });
+    const details = new SavedDetails({ handle, parts: detailsParts, sha256s: chunks.map((chunk) => chunk.detailsSha256), keepDecodedMs: options.keepDecodedMs, onReleased: options.onDetailsReleased });
     const { snapshot, chunks: restoredChunks } = restoreSavedSnapshot(header, chunks, blobs, details);
-    const layout = savedLayout({ header, structureOffset, structure, decoded: decodedStructure, restored: restoredChunks });
+    const layout = savedLayout({ header, structureOffset, structure, decoded: decodedStructure, restored: restoredChunks, detailsParts });
     const restored = performance.now();
     let digests = await hashed;
     if (digests === undefined) {
@@ -170,48 +172,50 @@ interface LayoutParts {
   readonly structure: Buffer;
   readonly decoded: DecodedStructure;
   readonly restored: readonly RestoredChunk[];
+  /** Where each chunk's details are, length prefix included. */
+  readonly detailsParts: readonly FilePart[];
 }
 
 /** The file's layout as encodeSavedIndex would have given it: pieces with their length prefixes. */
 function savedLayout(parts: LayoutParts): SavedLayout {
-  const { header, structureOffset, structure, decoded, restored } = parts;
-  let detailsPosition = structureOffset + header.structureBytes + header.blobBytes;
+  const { header, structureOffset, structure, decoded, restored, detailsParts } = parts;
   const chunks = new Map<string, SavedChunkLayout>();
   decoded.chunks.forEach((chunk, at) => {
     const piece = decoded.pieces[at]!;
-    const details = { position: detailsPosition, length: 4 + chunk.detailsBytes };
-    detailsPosition += details.length;
     const { records, answers } = restored[at]!;
     if (records.length === 0) return;
     chunks.set(records[0]!.name, {
       records,
       answers,
-      structure: { position: structureOffset + piece.byteOffset - structure.byteOffset - 4, length: 4 + piece.byteLength },
-      details,
+      structure: { position: structureOffset + piece.byteOffset - structure.byteOffset - PIECE_PREFIX_BYTES, length: PIECE_PREFIX_BYTES + piece.byteLength },
+      details: detailsParts[at]!,
       structureSha256: decoded.digests[at]!,
       blobBytes: chunk.blobBytes,
     });
   });
-  if (detailsPosition !== structureOffset + header.structureBytes + header.blobBytes + header.detailsBytes) {
-    throw new SavedIndexError('SAVED_INDEX_SHAPE', 'the chunks\' details do not add up to the details part');
-  }
   return { structureSha256: header.structureSha256, chunks };
 }
 
 /** From about here, hashing on this thread (~1.5 GB/s) takes longer than starting a worker for it. */
 const WORKER_HASH_MIN_BYTES = 32 * 1024 * 1024;
 
-/** Where each chunk's blobs are in the file; their sizes must add up to the blob part. */
-function chunkBlobParts(chunks: readonly SavedChunk[], blobStart: number, blobBytes: number): FilePart[] {
-  let position = blobStart;
+const PART_NAMES = { blobBytes: 'blobs', detailsBytes: 'details' } as const;
+
+/**
+ * Where each chunk's piece of a part is in the file: one after another from
+ * `start`, `prefixBytes` plus the size the chunk gives; the sizes must add up
+ * to the part's, `total`.
+ */
+function chunkParts(chunks: readonly SavedChunk[], size: keyof typeof PART_NAMES, start: number, total: number, prefixBytes = 0): FilePart[] {
+  let position = start;
   const parts = chunks.map((chunk) => {
-    const length = (chunk as Partial<SavedChunk>).blobBytes;
-    if (!Number.isSafeInteger(length) || length! < 0) throw new SavedIndexError('SAVED_INDEX_SHAPE', 'a saved chunk lacks the size of its blobs');
-    const part = { position, length: length! };
-    position += length!;
+    const bytes = (chunk as Partial<SavedChunk>)[size];
+    if (!Number.isSafeInteger(bytes) || bytes! < 0) throw new SavedIndexError('SAVED_INDEX_SHAPE', `a saved chunk lacks the size of its ${PART_NAMES[size]}`);
+    const part = { position, length: prefixBytes + bytes! };
+    position += part.length;
     return part;
   });
-  if (position - blobStart !== blobBytes) throw new SavedIndexError('SAVED_INDEX_SHAPE', `the chunks' blobs add up to ${position - blobStart} bytes; the header says ${blobBytes}`);
+  if (position - start !== total) throw new SavedIndexError('SAVED_INDEX_SHAPE', `the chunks' ${PART_NAMES[size]} add up to ${position - start} bytes; the header says ${total}`);
   return parts;
 }
 

@@ -21,18 +21,18 @@
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { deserializeSaved } from './decodeSavedIndex.js';
+import type { FilePart } from './hashFileParts.js';
 import { readExactlyInto } from './readExactly.js';
-import { sha256Hex, type SavedChunkDetails } from './savedIndex.js';
+import { PIECE_PREFIX_BYTES, sha256Hex, type SavedChunkDetails } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 
 export interface SavedDetailsOptions {
   /** The saved index, open; closed once this object is unreachable. */
   readonly handle: FileHandle;
-  /** Where the details part starts in the file. */
-  readonly position: number;
-  readonly length: number;
-  /** Per chunk of the structure part, the size of its details and their hex sha256. */
-  readonly chunks: ReadonlyArray<{ readonly detailsBytes: number; readonly detailsSha256: string }>;
+  /** Per chunk of the structure part, where its details are in the file, length prefix included (checked by the caller to make up the part). */
+  readonly parts: readonly FilePart[];
+  /** Per chunk, the hex sha256 of its details. */
+  readonly sha256s: readonly string[];
   /** How long decoded chunks are kept after the last read (KEEP_DECODED_MS); for tests. */
   readonly keepDecodedMs?: number;
   /** Called when decoded chunks were let go: they are garbage now, which an idle service would keep resident (see QuietCollector). */
@@ -40,9 +40,6 @@ export interface SavedDetailsOptions {
 }
 
 const KEEP_DECODED_MS = 10_000;
-
-/** Each piece on disk is its length, a 4-byte big-endian prefix, then its bytes. */
-const LENGTH_PREFIX_BYTES = 4;
 
 /** Closes a descriptor once the SavedDetails that read through it is collected (the last restored record went). */
 const openFiles = new FinalizationRegistry<FileHandle>((handle) => {
@@ -69,14 +66,7 @@ export class SavedDetails {
 
   constructor(options: SavedDetailsOptions) {
     this.#handle = options.handle;
-    let position = options.position;
-    this.#pieces = options.chunks.map(({ detailsBytes, detailsSha256 }) => {
-      if (!Number.isSafeInteger(detailsBytes) || detailsBytes < 0) throw new SavedIndexError('SAVED_INDEX_SHAPE', 'a saved chunk lacks the size of its details');
-      const piece = { position: position + LENGTH_PREFIX_BYTES, length: detailsBytes, sha256: detailsSha256 };
-      position += LENGTH_PREFIX_BYTES + detailsBytes;
-      return piece;
-    });
-    if (position !== options.position + options.length) throw new SavedIndexError('SAVED_INDEX_SHAPE', 'the chunks\' details do not add up to the details part');
+    this.#pieces = options.parts.map(({ position, length }, at) => ({ position: position + PIECE_PREFIX_BYTES, length: length - PIECE_PREFIX_BYTES, sha256: options.sha256s[at]! }));
     this.#keepDecodedMs = options.keepDecodedMs ?? KEEP_DECODED_MS;
     this.#onReleased = options.onReleased;
     openFiles.register(this, options.handle);
@@ -123,17 +113,17 @@ export class SavedDetails {
 
   async #verifyAll(pause: () => Promise<void>): Promise<void> {
     // One buffer for every chunk, prefix included: the check leaves nothing behind.
-    const buffer = Buffer.allocUnsafeSlow(LENGTH_PREFIX_BYTES + Math.max(0, ...this.#pieces.map((piece) => piece.length)));
+    const buffer = Buffer.allocUnsafeSlow(PIECE_PREFIX_BYTES + Math.max(0, ...this.#pieces.map((piece) => piece.length)));
     for (const piece of this.#pieces) {
       if (this.#failure !== undefined) throw this.#failure;
-      const target = buffer.subarray(0, LENGTH_PREFIX_BYTES + piece.length);
+      const target = buffer.subarray(0, PIECE_PREFIX_BYTES + piece.length);
       try {
-        await readExactlyInto(this.#handle, target, piece.position - LENGTH_PREFIX_BYTES, endedEarly);
+        await readExactlyInto(this.#handle, target, piece.position - PIECE_PREFIX_BYTES, endedEarly);
       } catch (error) {
         throw this.#fail(error instanceof SavedIndexError ? error : new SavedIndexError('SAVED_INDEX_MALFORMED', `the details part could not be read: ${String(error)}`));
       }
       if (target.readUInt32BE(0) !== piece.length) throw this.#fail(new SavedIndexError('SAVED_INDEX_MALFORMED', 'a details chunk is not the length the structure gives it'));
-      this.#check(target.subarray(LENGTH_PREFIX_BYTES), piece);
+      this.#check(target.subarray(PIECE_PREFIX_BYTES), piece);
       await pause();
     }
   }

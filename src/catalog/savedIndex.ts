@@ -33,6 +33,9 @@ import type { BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.
 export const SAVED_INDEX_MAGIC = Buffer.from('RBEEIDX1');
 /** Bump on any change to the layout or to what a saved value means. */
 export const SAVED_INDEX_FORMAT = 2;
+
+/** The `[u32 BE length]` before each chunk's piece of the structure and of the details. */
+export const PIECE_PREFIX_BYTES = 4;
 /** A header is a few hundred bytes; anything far larger is not one. */
 export const MAX_HEADER_BYTES = 64 * 1024;
 /**
