@@ -8,7 +8,7 @@ import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './app.js';
-import { firstIndex } from './catalog/firstIndex.js';
+import { CHILD_PROCESS_FROM_BRANCHES, firstIndex } from './catalog/firstIndex.js';
 import { NotifyingCatalogStore } from './catalog/notifyingCatalogStore.js';
 import { DeferredWorkerHistory } from './catalog/deferredWorkerHistory.js';
 import { gitWorkerHistory } from './catalog/gitWorkerHistory.js';
@@ -118,6 +118,8 @@ async function main(): Promise<void> {
     savedIndexDir: path.join(config.cacheDir, 'saved-index'),
     logger: indexLog,
     onDetailsReleased: () => collector.changed(),
+    // What indexing a large catalog allocates would stay resident here for good; a child's goes back when it exits.
+    childProcessFromBranches: CHILD_PROCESS_FROM_BRANCHES,
   });
   const { snapshot, saver } = first;
   store.swap(snapshot);
@@ -142,6 +144,11 @@ async function main(): Promise<void> {
     reusedBranches: first.reusedBranches,
     indexedBranches: first.indexedBranches,
     savedIndexMs: first.savedIndexMs === undefined ? undefined : Math.round(first.savedIndexMs),
+    childProcess: first.childProcess === undefined ? undefined : {
+      indexMs: Math.round(first.childProcess.indexMs),
+      saveMs: Math.round(first.childProcess.saveMs),
+      peakRssMb: Math.round(first.childProcess.peakRssBytes / 1e6),
+    },
     durationMs: Math.round(performance.now() - started),
   }, `catalog ready (from the ${first.from}): serving ${snapshot.workers.size} workers on http://${config.host}:${config.port}`);
 

@@ -3,7 +3,7 @@
 // in the first, and the runtime stage's CMD runs in the second with only the
 // production dependencies from package-lock.json; it must serve the built-in
 // catalog, and the image's HEALTHCHECK command must pass against it and fail
-// against a closed port.
+// against a closed port; its indexing child process must run compiled too.
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -50,7 +50,7 @@ test('the Dockerfile: non-root, listens on 0.0.0.0, the cache dir a volume, a HE
   }
 });
 
-test('npm run build, then node dist/server.js in a folder laid out as the image: /health, /ready, /workers, /v1/workers and the HEALTHCHECK', { timeout: 180_000 }, async (t) => {
+test('npm run build, then node dist/server.js in a folder laid out as the image: /health, /ready, /workers, /v1/workers, the HEALTHCHECK and the indexing child process', { timeout: 180_000 }, async (t) => {
   const dir = await makeTempDir(t, 'rbee-image');
   // The build stage (its COPY lines, all dependencies, its RUN npm run build), then the runtime stage
   // (its COPY lines, and production node_modules for its RUN npm ci --omit=dev).
@@ -118,4 +118,18 @@ test('npm run build, then node dist/server.js in a folder laid out as the image:
 
   child.kill('SIGTERM');
   assert.equal(await exited, 0, 'a clean exit on SIGTERM');
+
+  // A large catalog's first index runs in a child process: compiled, it is the .js beside its parent, run without tsx.
+  const file = path.join(dir, 'child-saved.idx');
+  const request = { repo: { kind: 'local', gitdir: path.join(dir, 'cache', 'builtin-catalog.git'), refPrefix: 'refs/heads/' }, gitUrl: 'https://git.example.test/c.git', serviceVersion: packageJson.version, repository: 'built-in', file };
+  const script = `const { indexInChildProcess } = await import('./dist/catalog/indexInChildProcess.js');
+process.stdout.write(JSON.stringify(await indexInChildProcess(${JSON.stringify(request)})));`;
+  const answer = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: appDir, env: { PATH: process.env.PATH }, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error === null) resolve(stdout);
+      else reject(new Error(`${error.message}\n${stderr}`));
+    });
+  });
+  assert.equal((JSON.parse(answer) as { workers: number }).workers, catalogWorkerIds().length);
+  assert.ok(statSync(file).size > 0, 'the child wrote the saved index');
 });
