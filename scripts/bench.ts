@@ -184,7 +184,7 @@ function notes(results: readonly SizeResult[], options: Options): string[] {
   for (const size of results) {
     const parts = [`synthetic catalog written in ${formatDuration(size.setupMs)}`];
     if (size.cold !== undefined) {
-      parts.push(`cold index served ${formatCount(size.cold.workers)} workers of ${formatCount(size.cold.branches)} branches (repository kind ${size.cold.kind}), child RSS ${formatMegabytes(size.cold.rssBytes)}; native git read ${formatCount(size.cold.native.blobs)} blobs, ${formatMegabytes(size.cold.native.bytes)}`);
+      parts.push(`cold index served ${formatCount(size.cold.workers)} workers of ${formatCount(size.cold.branches)} branches (repository kind ${size.cold.kind}), child RSS ${formatMegabytes(size.cold.rssBytes)}${size.cold.child === undefined ? '' : ` (its indexing child's peak: ${formatMegabytes(size.cold.child.peakRssBytes)})`}; native git read ${formatCount(size.cold.native.blobs)} blobs, ${formatMegabytes(size.cold.native.bytes)}`);
     }
     if (size.live !== undefined) parts.push(`mirror service ready (clone + index) after ${formatDuration(size.live.readyMs)}`);
     if (size.refresh !== undefined) parts.push(`refresh max ${percentile(size.refresh.latenciesMs, 100).toFixed(1)} ms`);

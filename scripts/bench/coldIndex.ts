@@ -1,5 +1,5 @@
-// coldIndex: a repository on disk, no saved state → index built, in a fresh
-// process per size (coldIndexChild.ts), next to native git reading the same
+// coldIndex: a repository on disk, no saved state → first index made, in a
+// fresh process per size (coldIndexChild.ts), next to native git reading the same
 // files in the same run (nativeRead.ts). The page cache is warm for both:
 // each is run once untimed first, so neither pays for the first disk read.
 
@@ -8,8 +8,10 @@ import { nativeRead, type NativeReadResult } from './nativeRead.js';
 import { runTsxScript } from './runTsxScript.js';
 
 export interface ColdIndexResult {
-  /** From opening the repository to the snapshot built, inside the child. */
+  /** From opening the repository to the first index served, inside the child (firstIndex, as the service makes it). */
   readonly indexMs: number;
+  /** From CHILD_PROCESS_FROM_BRANCHES on: the index made in a grandchild, its save, and loading that save. */
+  readonly child?: { readonly indexMs: number; readonly saveMs: number; readonly loadMs: number; readonly peakRssBytes: number };
   /** The child's whole life until it printed: Node start, tsx and module loading included. */
   readonly processMs: number;
   readonly kind: string;
