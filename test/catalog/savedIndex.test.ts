@@ -16,6 +16,8 @@ import type { GitLogger } from '../../src/git/gitLogger.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import type { CatalogRepository } from '../../src/git/types.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
+import { ChangeLog } from '../../src/catalog/changeLog.js';
+import { readRepositoryRefs } from '../../src/git/readRepositoryRefs.js';
 import { catalogWorkerIds, emptyApp, fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { snapshotWithout } from '../helpers/snapshotWithout.js';
 import { makeTempDir } from '../helpers/tempDir.js';
@@ -303,6 +305,34 @@ test('parsed fields stay on disk: decoded chunks are kept while reads go on, let
   assert.equal(released, 1, 'and the release was told, once, for the service\'s quiet collection');
   assert.deepEqual(plain(first), plain(fresh.workers.get(first.id)?.record), 'and decoded the same when read again');
   await loaded.verifyDetails(async () => undefined);
+});
+
+test('the change log compares restored records by their answers: a swap to re-read records decodes no saved chunk', async (t) => {
+  const { repo, save, load } = await setup(t);
+  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  await save(fresh);
+  let released = 0;
+  const keepDecodedMs = 50;
+  const loaded = await load({ keepDecodedMs, onDetailsReleased: () => { released += 1; } });
+  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  // Every record read again from git: new objects with the restored ones' commits, as after a push of each branch.
+  const reread = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  const log = new ChangeLog();
+  log.record(undefined, loaded.snapshot);
+  log.record(loaded.snapshot, reread);
+  assert.equal(log.head(), `${log.epoch}.0`, 'same commits, same versions: no event');
+  // A control that the log does see changes: a branch dropped and back.
+  const refs = await readRepositoryRefs(repo);
+  const lessCpu = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW, previous: reread, refs: { ...refs, branches: refs.branches.filter((ref) => ref.name !== 'llm-worker-rbee-cpu') } });
+  log.record(reread, lessCpu);
+  log.record(lessCpu, reread);
+  const page = log.since(`${log.epoch}.0`, 10);
+  assert.deepEqual(page.kind === 'events' && page.events.map((event) => [event.type, event.id]), [['removed', 'llm-worker-rbee-cpu'], ['added', 'llm-worker-rbee-cpu']]);
+  await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
+  assert.equal(released, 0, 'no parsed field of a restored record was read, so nothing was decoded to let go');
+  assert.equal(loaded.snapshot.workers.get('llm-worker-rbee-cpu')!.record.version, fresh.workers.get('llm-worker-rbee-cpu')!.record.version);
+  await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
+  assert.equal(released, 1, 'a read does decode, and is let go: the count above could have moved');
 });
 
 test('a truncated file, a damaged header and a file that is not a saved index are rejected', async (t) => {
