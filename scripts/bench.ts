@@ -43,6 +43,8 @@ import { measureRefresh } from './bench/refresh.js';
 import { memorySeries, resultTable, type RunSettings, type SizeResult } from './bench/resultTable.js';
 import { timedStart } from './bench/timedStart.js';
 import { measureWarmRestart } from './bench/warmRestart.js';
+import { DEFAULT_SAVE_DELAY_MS } from '../src/catalog/indexSaver.js';
+import { KEEP_DECODED_MS } from '../src/catalog/savedDetails.js';
 import { DEFAULT_QUIET_COLLECTION_MS } from '../src/memory/quietCollector.js';
 
 const MEASUREMENTS = ['cold', 'warm', 'refresh', 'memory', 'http'] as const;
@@ -53,8 +55,14 @@ const WARMUP_PUSHES = 3;
 /** Starting the service at 10,000 branches without saved state takes minutes; this only stops a hung one. */
 const READY_TIMEOUT_MS = 30 * 60_000;
 const COLD_TIMEOUT_MS = 30 * 60_000;
-/** Left alone this long, the service has saved its index and run its quiet collection (src/memory/quietCollector.ts). */
-const SETTLE_MS = DEFAULT_QUIET_COLLECTION_MS + 5000;
+/**
+ * Left alone this long, the service has saved its index, let go of the saved
+ * chunks the save decoded (src/catalog/savedDetails.ts) and run the quiet
+ * collection that follows (src/memory/quietCollector.ts), with 5 s to spare
+ * for the save itself. 15 s, without the last two, sampled after 1,000
+ * refreshes while those chunks were still held.
+ */
+const SETTLE_MS = DEFAULT_SAVE_DELAY_MS + KEEP_DECODED_MS + DEFAULT_QUIET_COLLECTION_MS + 5000;
 /**
  * warn: no log line per request, so the HTTP figures do not measure logging.
  * Rate limits 0 (off; the limiter's hooks still run): one loopback client

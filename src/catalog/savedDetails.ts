@@ -39,7 +39,7 @@ export interface SavedDetailsOptions {
   readonly onReleased?: () => void;
 }
 
-const KEEP_DECODED_MS = 10_000;
+export const KEEP_DECODED_MS = 10_000;
 
 /** Closes a descriptor once the SavedDetails that read through it is collected (the last restored record went). */
 const openFiles = new FinalizationRegistry<FileHandle>((handle) => {
