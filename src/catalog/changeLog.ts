@@ -162,7 +162,7 @@ function diffBranches(previous: CatalogSnapshot, next: CatalogSnapshot, branches
   return byId(events);
 }
 
-/** `added`, `updated` (another commit or version, not merely a new record), or nothing. */
+/** `added`, `updated` (another v1 answer, so another commit or version; not merely a new record), or nothing. */
 function changeOf(before: ServedWorker | undefined, after: ServedWorker, at: string): ChangeEvent | undefined {
   if (before === undefined) return eventOf('added', after, at);
   if (before.record === after.record) return undefined;

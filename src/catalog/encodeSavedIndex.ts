@@ -12,6 +12,7 @@ import type { BranchRecord, WorkerRecord } from './branchRecord.js';
 import type { CachedBody } from './cachedBody.js';
 import type { FilePart } from './hashFileParts.js';
 import { piecesSha256, SAVE_CHUNK_BRANCHES, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, sha256Hex, type SavedChunk, type SavedChunkDetails, type SavedIndexHeader } from './savedIndex.js';
+import { peekSavedBranch, peekSavedWorker } from './restoreSavedSnapshot.js';
 import { chunkBranches } from './savedIndexChunks.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
 
@@ -212,6 +213,12 @@ function lengthPrefix(length: number): Buffer {
   return prefix;
 }
 
+/** Named one by one: a restored record's fields are getters on its prototype, which a spread would miss. */
+function workerDetailsOf(worker: WorkerRecord): SavedChunkDetails['workers'][number] {
+  const { commit, version, metadata, srcinfo, fields, problems } = worker;
+  return { commit, version, metadata, srcinfo, fields, problems };
+}
+
 /** The columns and details of one chunk; blob offsets count from the chunk's first blob byte, in blobsOf's order. */
 function saveChunk(records: readonly BranchRecord[], answers: ReadonlyArray<ServedWorker | undefined>): { chunk: Omit<SavedChunk, 'blobBytes' | 'blobsSha256' | 'detailsBytes' | 'detailsSha256'>; details: SavedChunkDetails } {
   const types = new Map<string, number>();
@@ -246,13 +253,13 @@ function saveChunk(records: readonly BranchRecord[], answers: ReadonlyArray<Serv
   records.forEach((record, index) => {
     workerCounts.push(record.workers.length);
     if (record.rejected !== undefined) rejected.push([index, record.rejected]);
-    branchDetails.push({ commit: record.commit, problems: record.problems });
+    // A restored record's parsed fields as saved, read without keeping its chunk decoded (see SavedDetails).
+    branchDetails.push(peekSavedBranch(record) ?? { commit: record.commit, problems: record.problems });
     for (const worker of record.workers) {
-      // Named one by one: a restored record's fields are getters on its prototype, which a spread would miss.
-      const { id, branch, files, commit, version, metadata, srcinfo, fields, problems } = worker;
+      const { id, branch, files } = worker;
       workerIds.push(id);
       workerBranches.push(branch);
-      workerDetails.push({ commit, version, metadata, srcinfo, fields, problems });
+      workerDetails.push(peekSavedWorker(worker) ?? workerDetailsOf(worker));
       fileCounts.push(files.size);
       for (const [name, file] of files) {
         fileNames.push(name);

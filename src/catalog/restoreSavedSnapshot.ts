@@ -28,6 +28,28 @@ const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 /** Where a chunk's details come from (SavedDetails): decoded on first use. */
 export interface DetailsSource {
   chunk(index: number): SavedChunkDetails;
+  /** For one pass over the chunk, without keeping it decoded. */
+  peek(index: number): SavedChunkDetails;
+}
+
+/** One chunk's details, as its records read them. */
+interface ChunkDetails {
+  read(): SavedChunkDetails;
+  peek(): SavedChunkDetails;
+}
+
+/**
+ * A restored branch record's saved parsed fields, read for one pass over its
+ * chunk without keeping it decoded (a save re-encoding it); undefined for any
+ * other record.
+ */
+export function peekSavedBranch(record: BranchRecord): SavedChunkDetails['branches'][number] | undefined {
+  return record instanceof SavedBranchRecord ? record.peek() : undefined;
+}
+
+/** peekSavedBranch for a worker record. */
+export function peekSavedWorker(record: WorkerRecord): SavedChunkDetails['workers'][number] | undefined {
+  return record instanceof SavedWorkerRecord ? record.peek() : undefined;
 }
 
 /** What one chunk became: its records and each worker's restored answer (if saved), as encodeSavedIndex lists them. */
@@ -49,7 +71,7 @@ export function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly 
   let blobStart = 0;
   const restored = chunks.map((chunk, index) => {
     const checked = checkChunk(chunk);
-    const out = restoreChunk({ chunk: checked, details: () => source.chunk(index), blobs: blobs.subarray(blobStart, blobStart + checked.blobBytes), branches, workers });
+    const out = restoreChunk({ chunk: checked, details: { read: () => source.chunk(index), peek: () => source.peek(index) }, blobs: blobs.subarray(blobStart, blobStart + checked.blobBytes), branches, workers });
     blobStart += checked.blobBytes;
     return out;
   });
@@ -59,7 +81,7 @@ export function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly 
 
 interface ChunkTarget {
   readonly chunk: SavedChunk;
-  readonly details: () => SavedChunkDetails;
+  readonly details: ChunkDetails;
   readonly blobs: Buffer;
   readonly branches: Map<string, BranchRecord>;
   readonly workers: Map<string, ServedWorker>;
@@ -180,10 +202,10 @@ class SavedBranchRecord implements BranchRecord {
   readonly oid: string;
   readonly workers: readonly WorkerRecord[];
   readonly rejected?: RejectedCommit;
-  readonly #details: () => SavedChunkDetails;
+  readonly #details: ChunkDetails;
   readonly #index: number;
 
-  constructor(eager: Pick<BranchRecord, 'name' | 'oid' | 'workers' | 'rejected'>, details: () => SavedChunkDetails, index: number) {
+  constructor(eager: Pick<BranchRecord, 'name' | 'oid' | 'workers' | 'rejected'>, details: ChunkDetails, index: number) {
     this.name = eager.name;
     this.oid = eager.oid;
     this.workers = eager.workers;
@@ -194,11 +216,15 @@ class SavedBranchRecord implements BranchRecord {
   }
 
   get commit(): BranchRecord['commit'] {
-    return this.#details().branches[this.#index]!.commit;
+    return this.#details.read().branches[this.#index]!.commit;
   }
 
   get problems(): BranchRecord['problems'] {
-    return this.#details().branches[this.#index]!.problems;
+    return this.#details.read().branches[this.#index]!.problems;
+  }
+
+  peek(): SavedChunkDetails['branches'][number] {
+    return this.#details.peek().branches[this.#index]!;
   }
 
   toJSON(): BranchRecord {
@@ -210,10 +236,10 @@ class SavedWorkerRecord implements WorkerRecord {
   readonly id: string;
   readonly branch: string;
   readonly files: ReadonlyMap<string, BranchFile>;
-  readonly #details: () => SavedChunkDetails;
+  readonly #details: ChunkDetails;
   readonly #index: number;
 
-  constructor(eager: Pick<WorkerRecord, 'id' | 'branch' | 'files'>, details: () => SavedChunkDetails, index: number) {
+  constructor(eager: Pick<WorkerRecord, 'id' | 'branch' | 'files'>, details: ChunkDetails, index: number) {
     this.id = eager.id;
     this.branch = eager.branch;
     this.files = eager.files;
@@ -222,7 +248,11 @@ class SavedWorkerRecord implements WorkerRecord {
   }
 
   get #saved(): SavedChunkDetails['workers'][number] {
-    return this.#details().workers[this.#index]!;
+    return this.#details.read().workers[this.#index]!;
+  }
+
+  peek(): SavedChunkDetails['workers'][number] {
+    return this.#details.peek().workers[this.#index]!;
   }
 
   get commit(): WorkerRecord['commit'] {

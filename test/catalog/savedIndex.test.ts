@@ -6,6 +6,7 @@ import { test, type TestContext } from 'node:test';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { encodeSavedIndex } from '../../src/catalog/encodeSavedIndex.js';
 import { loadSavedIndex, type LoadedSavedIndex } from '../../src/catalog/loadSavedIndex.js';
+import { peekSavedWorker } from '../../src/catalog/restoreSavedSnapshot.js';
 import { saveIndex } from '../../src/catalog/saveIndex.js';
 import { repositoryIdentity } from '../../src/catalog/savedIndex.js';
 import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
@@ -333,6 +334,51 @@ test('the change log compares restored records by their answers: a swap to re-re
   assert.equal(loaded.snapshot.workers.get('llm-worker-rbee-cpu')!.record.version, fresh.workers.get('llm-worker-rbee-cpu')!.record.version);
   await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
   assert.equal(released, 1, 'a read does decode, and is let go: the count above could have moved');
+});
+
+test('a save of restored records writes what they were, and keeps none of their chunks decoded', async (t) => {
+  const { repo, save, load } = await setup(t);
+  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  await save(fresh);
+  let released = 0;
+  const keepDecodedMs = 50;
+  const loaded = await load({ keepDecodedMs, onDetailsReleased: () => { released += 1; } });
+  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  // Every chunk encoded again, from the restored records.
+  await save(loaded.snapshot);
+  await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
+  assert.equal(released, 0, 'the save peeked at each chunk and kept none');
+  const again = await load();
+  if (again.kind !== 'loaded') return assert.fail(again.kind);
+  assert.deepEqual(servedBytes(again.snapshot), servedBytes(fresh));
+  for (const [id, served] of fresh.workers) assert.deepEqual(plain(again.snapshot.workers.get(id)?.record), plain(served.record), id);
+  for (const [name, record] of fresh.branches) assert.deepEqual(plain(again.snapshot.branches.get(name)), plain(record), name);
+  assert.ok(loaded.snapshot.workers.get('llm-worker-rbee-cpu')!.record.version.length > 0);
+  await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
+  assert.equal(released, 1, 'a read keeps its chunk, and is let go: the count above could have moved');
+});
+
+test('a peek holds one chunk, the last peeked, and returns a kept chunk when there is one', async (t) => {
+  const { repo, save, load } = await setup(t);
+  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  await save(fresh);
+  const loaded = await load();
+  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  // One worker from each of two chunks.
+  const [a, b] = [...loaded.layout.chunks.values()].flatMap((chunk) => chunk.records.flatMap((record) => record.workers).slice(0, 1));
+  assert.ok(a !== undefined && b !== undefined, 'the fixture spans two chunks');
+  const peeked = peekSavedWorker(a);
+  assert.ok(peeked !== undefined);
+  assert.deepEqual(peeked.metadata, fresh.workers.get(a.id)?.record.metadata);
+  assert.equal(peekSavedWorker(a), peeked, 'held while it is the last peeked');
+  peekSavedWorker(b);
+  const again = peekSavedWorker(a);
+  assert.notEqual(again, peeked, 'let go once another chunk was peeked');
+  assert.equal(a.metadata, again?.metadata, 'a read keeps the peeked chunk rather than decode it again');
+  peekSavedWorker(b);
+  assert.equal(peekSavedWorker(a)?.metadata, a.metadata, 'and a peek returns the kept one');
+  assert.equal(peekSavedWorker(fresh.workers.get(a.id)!.record), undefined, 'a record not restored has nothing saved to peek at');
+  await loaded.verifyDetails(async () => undefined);
 });
 
 test('a truncated file, a damaged header and a file that is not a saved index are rejected', async (t) => {

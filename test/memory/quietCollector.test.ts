@@ -43,7 +43,7 @@ test('logs how long the collection took and what it freed', (t) => {
   t.mock.timers.tick(5);
   assert.equal(lines.length, 1);
   assert.match(lines[0]!.message, /collected garbage/);
-  for (const key of ['durationMs', 'heapUsedMb', 'freedHeapMb', 'freedExternalMb', 'rssMb']) assert.equal(typeof lines[0]!.details[key], 'number', key);
+  for (const key of ['durationMs', 'heapUsedMb', 'freedHeapMb', 'freedExternalMb', 'externalMb', 'rssMb']) assert.equal(typeof lines[0]!.details[key], 'number', key);
 });
 
 test('fullCollection collects an unreachable buffer at once, without --expose-gc', async () => {
