@@ -49,6 +49,17 @@ async function setup(t: TestContext, options: { broken?: readonly string[] } = {
   return { ...fixture, file, logger, save, load };
 }
 
+/** The fixture indexed, saved and loaded back, counting each release of decoded parsed fields. */
+async function restored(t: TestContext, keepDecodedMs?: number) {
+  const context = await setup(t);
+  const fresh = await buildSnapshot({ repo: context.repo, gitUrl: TEST_GIT_URL, now: NOW });
+  await context.save(fresh);
+  let released = 0;
+  const loaded = await context.load({ keepDecodedMs, onDetailsReleased: () => { released += 1; } });
+  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  return { ...context, fresh, loaded, released: () => released };
+}
+
 /** Rebuilds the fixture repository from its (edited) folders and opens it afresh, as a restart would. */
 async function rewrite(gitdir: string, sourceDir: string): Promise<CatalogRepository> {
   await createRepositoryFromFolders({ sourceDir, gitdir, defaultBranch: 'master' });
@@ -284,13 +295,8 @@ test('a flipped byte in the details part: its chunk is never decoded, and once t
 });
 
 test('parsed fields stay on disk: decoded chunks are kept while reads go on, let go once they stop, and decode the same when read again', async (t) => {
-  const { repo, save, load } = await setup(t);
-  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
-  await save(fresh);
   const keepDecodedMs = 200;
-  let released = 0;
-  const loaded = await load({ keepDecodedMs, onDetailsReleased: () => { released += 1; } });
-  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  const { fresh, loaded, released } = await restored(t, keepDecodedMs);
   const records = [...loaded.snapshot.workers.values()].map((served) => served.record);
   const first = records[0]!;
   for (const record of records) assert.deepEqual(record.metadata, fresh.workers.get(record.id)?.record.metadata, `${record.id}, read from the file`);
@@ -303,19 +309,14 @@ test('parsed fields stay on disk: decoded chunks are kept while reads go on, let
     fullCollection()();
   }
   assert.equal(firstMetadata.deref(), undefined, 'let go once reads stopped');
-  assert.equal(released, 1, 'and the release was told, once, for the service\'s quiet collection');
+  assert.equal(released(), 1, 'and the release was told, once, for the service\'s quiet collection');
   assert.deepEqual(plain(first), plain(fresh.workers.get(first.id)?.record), 'and decoded the same when read again');
   await loaded.verifyDetails(async () => undefined);
 });
 
 test('the change log compares restored records by their answers: a swap to re-read records decodes no saved chunk', async (t) => {
-  const { repo, save, load } = await setup(t);
-  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
-  await save(fresh);
-  let released = 0;
   const keepDecodedMs = 50;
-  const loaded = await load({ keepDecodedMs, onDetailsReleased: () => { released += 1; } });
-  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  const { repo, fresh, loaded, released } = await restored(t, keepDecodedMs);
   // Every record read again from git: new objects with the restored ones' commits, as after a push of each branch.
   const reread = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
   const log = new ChangeLog();
@@ -330,24 +331,19 @@ test('the change log compares restored records by their answers: a swap to re-re
   const page = log.since(`${log.epoch}.0`, 10);
   assert.deepEqual(page.kind === 'events' && page.events.map((event) => [event.type, event.id]), [['removed', 'llm-worker-rbee-cpu'], ['added', 'llm-worker-rbee-cpu']]);
   await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
-  assert.equal(released, 0, 'no parsed field of a restored record was read, so nothing was decoded to let go');
+  assert.equal(released(), 0, 'no parsed field of a restored record was read, so nothing was decoded to let go');
   assert.equal(loaded.snapshot.workers.get('llm-worker-rbee-cpu')!.record.version, fresh.workers.get('llm-worker-rbee-cpu')!.record.version);
   await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
-  assert.equal(released, 1, 'a read does decode, and is let go: the count above could have moved');
+  assert.equal(released(), 1, 'a read does decode, and is let go: the count above could have moved');
 });
 
 test('a save of restored records writes what they were, and keeps none of their chunks decoded', async (t) => {
-  const { repo, save, load } = await setup(t);
-  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
-  await save(fresh);
-  let released = 0;
   const keepDecodedMs = 50;
-  const loaded = await load({ keepDecodedMs, onDetailsReleased: () => { released += 1; } });
-  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  const { save, load, fresh, loaded, released } = await restored(t, keepDecodedMs);
   // Every chunk encoded again, from the restored records.
   await save(loaded.snapshot);
   await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
-  assert.equal(released, 0, 'the save peeked at each chunk and kept none');
+  assert.equal(released(), 0, 'the save peeked at each chunk and kept none');
   const again = await load();
   if (again.kind !== 'loaded') return assert.fail(again.kind);
   assert.deepEqual(servedBytes(again.snapshot), servedBytes(fresh));
@@ -355,15 +351,11 @@ test('a save of restored records writes what they were, and keeps none of their 
   for (const [name, record] of fresh.branches) assert.deepEqual(plain(again.snapshot.branches.get(name)), plain(record), name);
   assert.ok(loaded.snapshot.workers.get('llm-worker-rbee-cpu')!.record.version.length > 0);
   await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
-  assert.equal(released, 1, 'a read keeps its chunk, and is let go: the count above could have moved');
+  assert.equal(released(), 1, 'a read keeps its chunk, and is let go: the count above could have moved');
 });
 
 test('a peek holds one chunk, the last peeked, and returns a kept chunk when there is one', async (t) => {
-  const { repo, save, load } = await setup(t);
-  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
-  await save(fresh);
-  const loaded = await load();
-  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  const { fresh, loaded } = await restored(t);
   // One worker from each of two chunks.
   const [a, b] = [...loaded.layout.chunks.values()].flatMap((chunk) => chunk.records.flatMap((record) => record.workers).slice(0, 1));
   assert.ok(a !== undefined && b !== undefined, 'the fixture spans two chunks');
