@@ -147,6 +147,7 @@ async function main(): Promise<void> {
     childProcess: first.childProcess === undefined ? undefined : {
       indexMs: Math.round(first.childProcess.indexMs),
       saveMs: Math.round(first.childProcess.saveMs),
+      savedMb: Math.round(first.childProcess.savedBytes / 1e5) / 10,
       peakRssMb: Math.round(first.childProcess.peakRssBytes / 1e6),
     },
     durationMs: Math.round(performance.now() - started),
