@@ -57,10 +57,12 @@ const READY_TIMEOUT_MS = 30 * 60_000;
 const COLD_TIMEOUT_MS = 30 * 60_000;
 /**
  * Left alone this long, the service has saved its index, let go of the saved
- * chunks the save decoded (src/catalog/savedDetails.ts) and run the quiet
- * collection that follows (src/memory/quietCollector.ts), with 5 s to spare
+ * parsed fields anything decoded before (kept until reads stop for
+ * KEEP_DECODED_MS, src/catalog/savedDetails.ts) and run the quiet collection
+ * that follows that release (src/memory/quietCollector.ts), with 5 s to spare
  * for the save itself. 15 s, without the last two, sampled after 1,000
- * refreshes while those chunks were still held.
+ * refreshes while chunks the save had decoded were still held (the save now
+ * peeks instead, but an HTTP request before the pushes can still leave some).
  */
 const SETTLE_MS = DEFAULT_SAVE_DELAY_MS + KEEP_DECODED_MS + DEFAULT_QUIET_COLLECTION_MS + 5000;
 /**

@@ -11,8 +11,8 @@ import { serialize } from 'node:v8';
 import type { BranchRecord, WorkerRecord } from './branchRecord.js';
 import type { CachedBody } from './cachedBody.js';
 import type { FilePart } from './hashFileParts.js';
-import { piecesSha256, SAVE_CHUNK_BRANCHES, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, sha256Hex, type SavedChunk, type SavedChunkDetails, type SavedIndexHeader } from './savedIndex.js';
 import { peekSavedBranch, peekSavedWorker } from './restoreSavedSnapshot.js';
+import { piecesSha256, SAVE_CHUNK_BRANCHES, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, sha256Hex, type SavedChunk, type SavedChunkDetails, type SavedIndexHeader } from './savedIndex.js';
 import { chunkBranches } from './savedIndexChunks.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
 

@@ -79,11 +79,10 @@ export class SavedDetails {
 
   /** The details of one chunk: read, verified and decoded now unless decoded since reads last stopped. */
   chunk(index: number): SavedChunkDetails {
-    if (this.#failure !== undefined) throw this.#failure;
-    this.#lastReadAt = performance.now();
+    this.#startRead();
     const kept = this.#decoded.get(index);
     if (kept !== undefined) return kept;
-    const value = this.#peeked?.index === index ? this.#peeked.value : this.#decode(index);
+    const value = this.#peekedChunk(index) ?? this.#decode(index);
     this.#decoded.set(index, value);
     this.#dropWhenIdle(this.#keepDecodedMs);
     return value;
@@ -95,15 +94,24 @@ export class SavedDetails {
    * peeked (or reads stop for keepDecodedMs).
    */
   peek(index: number): SavedChunkDetails {
-    if (this.#failure !== undefined) throw this.#failure;
-    this.#lastReadAt = performance.now();
-    const kept = this.#decoded.get(index) ?? (this.#peeked?.index === index ? this.#peeked.value : undefined);
+    this.#startRead();
+    const kept = this.#decoded.get(index) ?? this.#peekedChunk(index);
     if (kept !== undefined) return kept;
+    // Let go of the one peeked before, so that two are never held while decoding.
     this.#peeked = undefined;
     const value = this.#decode(index);
     this.#peeked = { index, value };
     this.#dropWhenIdle(this.#keepDecodedMs);
     return value;
+  }
+
+  #startRead(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+    this.#lastReadAt = performance.now();
+  }
+
+  #peekedChunk(index: number): SavedChunkDetails | undefined {
+    return this.#peeked?.index === index ? this.#peeked.value : undefined;
   }
 
   #decode(index: number): SavedChunkDetails {
