@@ -7,6 +7,7 @@ import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { encodeSavedIndex } from '../../src/catalog/encodeSavedIndex.js';
 import { loadSavedIndex, type LoadedSavedIndex } from '../../src/catalog/loadSavedIndex.js';
 import { peekSavedWorker } from '../../src/catalog/restoreSavedSnapshot.js';
+import { KEEP_DECODED_MS } from '../../src/catalog/savedDetails.js';
 import { saveIndex } from '../../src/catalog/saveIndex.js';
 import { repositoryIdentity } from '../../src/catalog/savedIndex.js';
 import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
@@ -49,7 +50,7 @@ async function setup(t: TestContext, options: { broken?: readonly string[] } = {
   return { ...fixture, file, logger, save, load };
 }
 
-/** The fixture indexed, saved and loaded back, counting each release of decoded parsed fields. */
+/** The fixture indexed, saved and loaded back, counting each release of decoded parsed fields; `idle` waits past keepDecodedMs. */
 async function restored(t: TestContext, keepDecodedMs?: number) {
   const context = await setup(t);
   const fresh = await buildSnapshot({ repo: context.repo, gitUrl: TEST_GIT_URL, now: NOW });
@@ -57,7 +58,8 @@ async function restored(t: TestContext, keepDecodedMs?: number) {
   let released = 0;
   const loaded = await context.load({ keepDecodedMs, onDetailsReleased: () => { released += 1; } });
   if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
-  return { ...context, fresh, loaded, released: () => released };
+  const idle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 4 * (keepDecodedMs ?? KEEP_DECODED_MS)));
+  return { ...context, fresh, loaded, released: () => released, idle };
 }
 
 /** Rebuilds the fixture repository from its (edited) folders and opens it afresh, as a restart would. */
@@ -315,8 +317,7 @@ test('parsed fields stay on disk: decoded chunks are kept while reads go on, let
 });
 
 test('the change log compares restored records by their answers: a swap to re-read records decodes no saved chunk', async (t) => {
-  const keepDecodedMs = 50;
-  const { repo, fresh, loaded, released } = await restored(t, keepDecodedMs);
+  const { repo, fresh, loaded, released, idle } = await restored(t, 50);
   // Every record read again from git: new objects with the restored ones' commits, as after a push of each branch.
   const reread = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
   const log = new ChangeLog();
@@ -330,27 +331,26 @@ test('the change log compares restored records by their answers: a swap to re-re
   log.record(lessCpu, reread);
   const page = log.since(`${log.epoch}.0`, 10);
   assert.deepEqual(page.kind === 'events' && page.events.map((event) => [event.type, event.id]), [['removed', 'llm-worker-rbee-cpu'], ['added', 'llm-worker-rbee-cpu']]);
-  await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
+  await idle();
   assert.equal(released(), 0, 'no parsed field of a restored record was read, so nothing was decoded to let go');
   assert.equal(loaded.snapshot.workers.get('llm-worker-rbee-cpu')!.record.version, fresh.workers.get('llm-worker-rbee-cpu')!.record.version);
-  await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
+  await idle();
   assert.equal(released(), 1, 'a read does decode, and is let go: the count above could have moved');
 });
 
 test('a save of restored records writes what they were, and keeps none of their chunks decoded', async (t) => {
-  const keepDecodedMs = 50;
-  const { save, load, fresh, loaded, released } = await restored(t, keepDecodedMs);
+  const { save, load, fresh, loaded, released, idle } = await restored(t, 50);
   // Every chunk encoded again, from the restored records.
   await save(loaded.snapshot);
-  await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
+  await idle();
   assert.equal(released(), 0, 'the save peeked at each chunk and kept none');
   const again = await load();
   if (again.kind !== 'loaded') return assert.fail(again.kind);
   assert.deepEqual(servedBytes(again.snapshot), servedBytes(fresh));
   for (const [id, served] of fresh.workers) assert.deepEqual(plain(again.snapshot.workers.get(id)?.record), plain(served.record), id);
   for (const [name, record] of fresh.branches) assert.deepEqual(plain(again.snapshot.branches.get(name)), plain(record), name);
-  assert.ok(loaded.snapshot.workers.get('llm-worker-rbee-cpu')!.record.version.length > 0);
-  await new Promise((resolve) => setTimeout(resolve, 4 * keepDecodedMs));
+  assert.equal(loaded.snapshot.workers.get('llm-worker-rbee-cpu')!.record.version, fresh.workers.get('llm-worker-rbee-cpu')!.record.version);
+  await idle();
   assert.equal(released(), 1, 'a read keeps its chunk, and is let go: the count above could have moved');
 });
 
