@@ -5,15 +5,12 @@
 // goes, and once those are replaced, the memory they held stays resident —
 // fragmented glibc heap that neither V8's collections nor trimming gives back
 // (a cold-started service settled at ~440 MB, one started from the same index
-// saved at ~205 MB). A process hands all of it back when it exits. The child
-// only reads the repository and writes the saved-index file (atomically, as
-// the saver does); it never serves, and nothing it holds outlives it.
-//
-// Under tsx (tests, `npm start`) the child runs the .ts body through tsx's
-// loader; compiled, the .js beside this one.
+// saved at ~205 MB). A process (runInChildProcess) hands all of it back when
+// it exits. The child only reads the repository and writes the saved-index
+// file (atomically, as the saver does); it never serves, and nothing it
+// holds outlives it.
 
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runInChildProcess } from '../childProcess/runInChildProcess.js';
 import type { BranchSelection } from '../git/branchSelection.js';
 import type { CatalogRepository } from '../git/types.js';
 
@@ -47,49 +44,13 @@ export interface ChildIndexResult {
   readonly peakRssBytes: number;
 }
 
-export type ChildIndexAnswer = ({ readonly ok: true } & ChildIndexResult) | { readonly ok: false; readonly error: string };
-
-/** The child failed, exited without an answer, or could not be started. */
-export class ChildIndexError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChildIndexError';
-  }
-}
-
 /** The request for `repo`: the fields of a repository that are data (its fs and cache are the child's own). */
 export function childIndexRequest(repo: CatalogRepository, rest: Omit<ChildIndexRequest, 'repo'>): ChildIndexRequest {
   const { kind, gitdir, refPrefix, url, selection } = repo;
   return { repo: { kind, gitdir, refPrefix, url, selection }, ...rest };
 }
 
+/** Rejects with ChildProcessError when the child fails or dies. */
 export function indexInChildProcess(request: ChildIndexRequest): Promise<ChildIndexResult> {
-  const { entry, execArgv } = childEntry();
-  return new Promise((resolve, reject) => {
-    // stdout and stderr are the service's: an uncaught error in the child is seen where the service logs.
-    const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-    let answer: ChildIndexAnswer | undefined;
-    child.on('message', (message: ChildIndexAnswer) => {
-      answer ??= message;
-    });
-    child.once('error', (error) => reject(new ChildIndexError(`the indexing child process could not run: ${error.message}`)));
-    child.once('exit', (code, signal) => {
-      if (answer?.ok === true) {
-        const { ok: _ok, ...result } = answer;
-        resolve(result);
-      } else if (answer?.ok === false) {
-        reject(new ChildIndexError(`the indexing child process failed: ${answer.error}`));
-      } else {
-        reject(new ChildIndexError(`the indexing child process exited without an answer (${signal ?? `code ${code}`})`));
-      }
-    });
-    child.send(request);
-  });
-}
-
-function childEntry(): { entry: string; execArgv: string[] } {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return { entry: fileURLToPath(new URL('./indexInChildProcessMain.js', self)), execArgv: [] };
-  // A child does not inherit tsx's loader unless told to; the parent's own flags (a test runner's) are not its business.
-  return { entry: fileURLToPath(new URL('./indexInChildProcessMain.ts', self)), execArgv: ['--import', import.meta.resolve('tsx')] };
+  return runInChildProcess({ beside: import.meta.url, name: 'indexInChildProcessMain', role: 'indexing' }, request);
 }

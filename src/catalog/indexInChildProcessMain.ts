@@ -1,30 +1,16 @@
 // indexInChildProcessMain: the body of the child process indexInChildProcess
 // forks. Sent one ChildIndexRequest, it indexes every branch from git, writes
-// the saved index, answers with what it did, and exits. It exits as well
-// when the parent goes away (the IPC channel closes): a service stopped
-// during its first index leaves no child behind.
+// the saved index, answers with what it did, and exits (answerParent).
 
+import { answerParent } from '../childProcess/answerParent.js';
 import { defaultGitFs } from '../git/gitFs.js';
 import type { CatalogRepository } from '../git/types.js';
 import { buildSnapshot } from './buildSnapshot.js';
 import { encodeSavedIndex } from './encodeSavedIndex.js';
-import type { ChildIndexAnswer, ChildIndexRequest, ChildIndexResult } from './indexInChildProcess.js';
+import type { ChildIndexRequest, ChildIndexResult } from './indexInChildProcess.js';
 import { saveIndex } from './saveIndex.js';
 
-const send = process.send?.bind(process);
-if (send === undefined) throw new Error('indexInChildProcessMain runs as a child process with an IPC channel only');
-
-process.once('disconnect', () => process.exit(1));
-process.once('message', (request: ChildIndexRequest) => {
-  indexAndSave(request).then(
-    (result) => answer({ ok: true, ...result }, 0),
-    (error: unknown) => answer({ ok: false, error: error instanceof Error ? error.message : String(error) }, 1),
-  );
-});
-
-function answer(message: ChildIndexAnswer, code: number): void {
-  send!(message, undefined, {}, () => process.exit(code));
-}
+answerParent(indexAndSave);
 
 async function indexAndSave(request: ChildIndexRequest): Promise<ChildIndexResult> {
   // A fresh fs and cache of this process's own: only the data fields came over.

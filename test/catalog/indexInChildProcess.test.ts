@@ -10,7 +10,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { firstIndex } from '../../src/catalog/firstIndex.js';
-import { ChildIndexError, childIndexRequest, indexInChildProcess } from '../../src/catalog/indexInChildProcess.js';
+import { ChildProcessError } from '../../src/childProcess/runInChildProcess.js';
+import { childIndexRequest, indexInChildProcess } from '../../src/catalog/indexInChildProcess.js';
 import { repositoryIdentity } from '../../src/catalog/savedIndex.js';
 import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
 import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
@@ -89,12 +90,12 @@ test('a child that fails is reported with its error, and the start indexes here 
   writeFileSync(inTheWay, '');
   await assert.rejects(
     indexInChildProcess(childIndexRequest(repo, { gitUrl: TEST_GIT_URL, serviceVersion: VERSION, repository: repositoryIdentity(repo), file: path.join(inTheWay, 'saved.idx') })),
-    (error: unknown) => error instanceof ChildIndexError && /^the indexing child process failed: .*(ENOTDIR|EEXIST)/.test(error.message),
+    (error: unknown) => error instanceof ChildProcessError && error.answered && /^the indexing child process failed: .*(ENOTDIR|EEXIST)/.test(error.message),
   );
   assert.equal(existsSync(file), false, 'a failed child writes no saved index');
 
   const { warnings, logger } = warningsLogged();
-  const first = await firstIndex({ repo, gitUrl: TEST_GIT_URL, serviceVersion: VERSION, savedIndexDir, logger, childProcessFromBranches: 1, indexInChild: () => Promise.reject(new ChildIndexError('the indexing child process exited without an answer (SIGKILL)')) });
+  const first = await firstIndex({ repo, gitUrl: TEST_GIT_URL, serviceVersion: VERSION, savedIndexDir, logger, childProcessFromBranches: 1, indexInChild: () => Promise.reject(new ChildProcessError('indexing', false, 'exited without an answer (SIGKILL)')) });
   assert.deepEqual(warnings, ['indexing in a child process failed; indexing here instead']);
   assert.equal(first.childProcess, undefined);
   assert.equal(first.from, 'git');
