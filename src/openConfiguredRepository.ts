@@ -9,9 +9,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createRepositoryFromFolders } from './git/createRepositoryFromFolders.js';
 import { openCatalogRepository } from './git/openCatalogRepository.js';
-import nodeHttp from 'isomorphic-git/http/node';
-import { httpWithCredentials } from './git/httpWithCredentials.js';
-import { httpWithTimeout } from './git/httpWithTimeout.js';
+import { CLONE_IN_CHILD_FROM_BRANCHES } from './git/cloneInChildProcess.js';
+import { remoteHttpClient, type RemoteHttpSettings } from './git/remoteHttpClient.js';
 import type { CatalogRepository } from './git/types.js';
 import { localRepositorySync, remoteMirrorSync, type MirrorSync } from './refresh/mirrorSync.js';
 
@@ -37,12 +36,22 @@ export async function openConfiguredRepository(config: Config, logger: Logger): 
     location = source.kind === 'remote' ? source.url : source.path;
   }
   // One client for every request to the remote: the timeout, and the token (never in a URL) when one is configured.
-  const credentials = source.kind === 'remote' ? config.remoteCredentials : undefined;
-  const http = httpWithTimeout({
+  const httpSettings: RemoteHttpSettings = {
+    remoteUrl: location,
     timeoutMs: config.fetchTimeoutMs,
-    ...(credentials === undefined ? {} : { http: httpWithCredentials(nodeHttp, { remoteUrl: location, credentials }) }),
+    credentials: source.kind === 'remote' ? config.remoteCredentials : undefined,
+  };
+  const http = remoteHttpClient(httpSettings);
+  const repo = await openCatalogRepository({
+    source: location,
+    cacheDir: config.cacheDir,
+    logger,
+    http,
+    fetchTimeoutMs: config.fetchTimeoutMs,
+    selection: config.branches,
+    // What a large first clone allocates would stay resident here for good; a child's goes back when it exits.
+    childClone: { fromBranches: CLONE_IN_CHILD_FROM_BRANCHES, http: httpSettings },
   });
-  const repo = await openCatalogRepository({ source: location, cacheDir: config.cacheDir, logger, http, fetchTimeoutMs: config.fetchTimeoutMs, selection: config.branches });
   // The configured URL, credentials included, is only ever handed to isomorphic-git.
   const sync = source.kind === 'remote'
     ? remoteMirrorSync({ repo, url: source.url, http, logger })

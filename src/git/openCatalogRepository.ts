@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { HttpClient } from 'isomorphic-git';
 import { checkMirror } from './checkMirror.js';
 import type { BranchSelection } from './branchSelection.js';
-import { cloneMirror } from './cloneMirror.js';
+import { cloneMirror, type ChildCloneSettings } from './cloneMirror.js';
 import { MirrorCloneError, MirrorFetchError, NotARepositoryError, UnsupportedSourceError } from './errors.js';
 import { FETCH_IN_PROGRESS_FILE, fetchMirror, recoverInterruptedFetch } from './fetchMirror.js';
 import { recoverInterruptedBranchFetch } from './fetchMirrorBranch.js';
@@ -41,6 +41,8 @@ export interface OpenCatalogRepositoryOptions {
   readonly cache?: object;
   /** Which branches are the catalog's; absent: every branch. */
   readonly selection?: BranchSelection;
+  /** When a mirror's (re-)clone runs in a child process; absent: always here. */
+  readonly childClone?: ChildCloneSettings;
 }
 
 const MIRROR_PREFIX = 'refs/remotes/origin/';
@@ -64,6 +66,7 @@ async function openSource(options: OpenCatalogRepositoryOptions, fs: GitFs, cach
       cache,
       http: httpWithTimeout({ http: options.http, timeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS }),
       logger: options.logger ?? silentGitLogger,
+      childClone: options.childClone,
     });
   }
   if (OTHER_TRANSPORT.test(options.source)) throw new UnsupportedSourceError(redactUrl(options.source));
@@ -85,19 +88,20 @@ interface MirrorOptions {
   readonly cache: object;
   readonly http: HttpClient;
   readonly logger: GitLogger;
+  readonly childClone: ChildCloneSettings | undefined;
 }
 
 async function openMirror(options: MirrorOptions): Promise<CatalogRepository> {
-  const { url, cacheDir, fs, cache, http, logger } = options;
+  const { url, cacheDir, fs, cache, http, logger, childClone } = options;
   const name = mirrorDirectoryName(url);
   const gitdir = path.join(cacheDir, name);
   await withGitdirLock(gitdir, async () => {
     await removeLeftovers(fs, cacheDir, name);
     if (!(await isGitDirectory(fs, gitdir))) {
-      await cloneMirror({ url, gitdir, fs, http, logger });
+      await cloneMirror({ url, gitdir, fs, http, logger, childProcess: childClone });
       return;
     }
-    if (await usableMirror({ url, gitdir, fs, cache, http, logger })) {
+    if (await usableMirror({ url, gitdir, fs, cache, http, logger, childClone })) {
       try {
         await fetchMirror({ url, gitdir, fs, http, cache, logger });
       } catch (error) {
@@ -115,8 +119,8 @@ async function openMirror(options: MirrorOptions): Promise<CatalogRepository> {
  * damaged and has been re-cloned in its place (the caller then needs no
  * fetch); throws MirrorDamagedError when the re-clone fails.
  */
-async function usableMirror(options: { url: string; gitdir: string; fs: GitFs; cache: object; http: HttpClient; logger: GitLogger }): Promise<boolean> {
-  const { url, gitdir, fs, cache, http, logger } = options;
+async function usableMirror(options: Omit<MirrorOptions, 'cacheDir'> & { gitdir: string }): Promise<boolean> {
+  const { url, gitdir, fs, cache, http, logger, childClone } = options;
   await removeIncomingPacks({ fs, gitdir });
   await removeUnindexedPacks(fs, gitdir);
   // Refs moved by a fetch that never stored its pack are put back first: that is repair, not damage.
@@ -126,7 +130,7 @@ async function usableMirror(options: { url: string; gitdir: string; fs: GitFs; c
   if (damage === undefined) return true;
   logger.warn({ gitdir, ...damage }, `the catalog mirror is damaged (${damage.where}: ${damage.detail}); cloning it again`);
   try {
-    await cloneMirror({ url, gitdir, fs, http, logger });
+    await cloneMirror({ url, gitdir, fs, http, logger, childProcess: childClone });
   } catch (error) {
     if (!(error instanceof MirrorCloneError)) throw error;
     throw new MirrorDamagedError({ gitdir, damage: `${damage.code} ${damage.where}: ${damage.detail}`, url: redactUrl(url), cause: error.data.cause });

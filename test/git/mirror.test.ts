@@ -3,23 +3,26 @@
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { createServer, Socket, type Server } from 'node:net';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { GitHttpResponse, HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
+import { ChildProcessError } from '../../src/childProcess/runInChildProcess.js';
+import { cloneInChildProcess } from '../../src/git/cloneInChildProcess.js';
 import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import { FETCH_IN_PROGRESS_FILE } from '../../src/git/fetchMirror.js';
 import type { GitLogger } from '../../src/git/gitLogger.js';
 import { mirrorDirectoryName } from '../../src/git/mirrorDirectoryName.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import { readBranchFiles } from '../../src/git/readBranchFiles.js';
+import { remoteHttpClient } from '../../src/git/remoteHttpClient.js';
 import { readRawRefs } from '../../src/git/readRawRefs.js';
 import { readRepositoryRefs } from '../../src/git/readRepositoryRefs.js';
 import type { CatalogRepository } from '../../src/git/types.js';
 import { SMALL_CATALOG, writeFolderTree } from '../helpers/folderTree.js';
-import { startGitHttpServer, type GitHttpServer } from '../helpers/gitHttpServer.js';
+import { startGitHttpServer, type GitHttpServer, type GitHttpServerOptions } from '../helpers/gitHttpServer.js';
 import { git } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -97,14 +100,14 @@ interface Remote {
 }
 
 /** A temp dir holding a served copy of SMALL_CATALOG and an empty cache folder. */
-async function startRemote(t: TestContext): Promise<Remote> {
+async function startRemote(t: TestContext, serverOptions: Omit<GitHttpServerOptions, 'root'> = {}): Promise<Remote> {
   const root = await makeTempDir(t, 'rbee-mirror');
   const sourceDir = path.join(root, 'folders');
   await writeFolderTree(sourceDir, SMALL_CATALOG);
   const served = path.join(root, 'served');
   const gitdir = path.join(served, 'catalog.git');
   await createRepositoryFromFolders({ sourceDir, gitdir });
-  const server = await startGitHttpServer({ root: served });
+  const server = await startGitHttpServer({ root: served, ...serverOptions });
   t.after(() => server.close());
   return { root, server, gitdir, url: server.urlFor('catalog.git'), cacheDir: path.join(root, 'cache') };
 }
@@ -390,4 +393,96 @@ test('concurrent opens of one URL make one mirror, cloned once', { timeout: 30_0
   // One clone (info/refs check, info/refs, upload-pack) plus two no-op checks.
   assert.equal(remote.server.requests, 5);
   await git(['-C', repos[0]!.gitdir, 'fsck', '--strict', '--no-dangling']);
+});
+
+/** What a mirror holds, by native git: its refs (origin/HEAD included), its origin URL, and that fsck passes. */
+async function mirrorContent(gitdir: string): Promise<string> {
+  await git(['-C', gitdir, 'fsck', '--strict', '--no-dangling']);
+  const refs = await git(['-C', gitdir, 'for-each-ref', '--format=%(refname) %(objectname) %(symref)']);
+  const head = await git(['-C', gitdir, 'symbolic-ref', 'refs/remotes/origin/HEAD']);
+  const origin = await git(['-C', gitdir, 'config', '--get', 'remote.origin.url']);
+  return `${refs}${head}${origin}`;
+}
+
+function clonedLine(logger: { readonly lines: readonly LogLine[] }): LogLine | undefined {
+  return logger.lines.find((line) => line.message === 'cloned the catalog mirror');
+}
+
+test('a clone in a child process makes the mirror a clone here makes', { timeout: 30_000 }, async (t) => {
+  const remote = await startRemote(t);
+  const here = recordingLogger();
+  const child = recordingLogger();
+  const http = { remoteUrl: remote.url, timeoutMs: 20_000 };
+
+  const cloned = await openCatalogRepository({ source: remote.url, cacheDir: path.join(remote.root, 'here'), logger: here });
+  const childCloned = await openCatalogRepository({ source: remote.url, cacheDir: remote.cacheDir, logger: child, childClone: { fromBranches: 3, http } });
+
+  assert.equal(await mirrorContent(childCloned.gitdir), await mirrorContent(cloned.gitdir));
+  assert.deepEqual(await refLines(childCloned), await nativeBranches(remote.gitdir, 'refs/heads/'));
+  assert.deepEqual(await readdir(remote.cacheDir), [mirrorDirectoryName(remote.url)], 'no temporary folder is left');
+  const peakRssMb = (clonedLine(child)?.details.childProcess as { peakRssMb: number } | undefined)?.peakRssMb;
+  assert.ok(peakRssMb !== undefined && peakRssMb > 0, 'the child made the clone and said how much memory it took');
+  assert.equal(clonedLine(here)?.details.childProcess, undefined);
+
+  // One branch short of the threshold: the clone is made here.
+  const below = recordingLogger();
+  await openCatalogRepository({ source: remote.url, cacheDir: path.join(remote.root, 'below'), logger: below, childClone: { fromBranches: 4, http } });
+  assert.ok(clonedLine(below) !== undefined);
+  assert.equal(clonedLine(below)?.details.childProcess, undefined);
+});
+
+test('a private remote: the child clones with the configured token; without it, MIRROR_CLONE_FAILED and nothing left behind', { timeout: 30_000 }, async (t) => {
+  const credentials = { username: 'x-access-token', password: 'child-clone-token-0123' };
+  const remote = await startRemote(t, { basicAuth: credentials });
+  const settings = { remoteUrl: remote.url, timeoutMs: 20_000, credentials };
+  const http = remoteHttpClient(settings);
+
+  const repo = await openCatalogRepository({ source: remote.url, cacheDir: remote.cacheDir, http, childClone: { fromBranches: 1, http: settings } });
+  assert.deepEqual(await refLines(repo), await nativeBranches(remote.gitdir, 'refs/heads/'));
+  assert.doesNotMatch(await readFile(path.join(repo.gitdir, 'config'), 'utf8'), new RegExp(credentials.password));
+
+  // This process reads the remote's state with the token; a child that lacks it is refused by the server.
+  const cacheDir = path.join(remote.root, 'no-token');
+  await assert.rejects(
+    openCatalogRepository({ source: remote.url, cacheDir, http, childClone: { fromBranches: 1, http: { remoteUrl: remote.url, timeoutMs: 20_000 } } }),
+    (error: Error & { code?: string; data?: { cause: string } }) => error.code === 'MIRROR_CLONE_FAILED' && /401/.test(error.data!.cause),
+  );
+  assert.deepEqual(await readdir(cacheDir), []);
+});
+
+test('a child that dies without an answer leaves the clone to this process, with a warning', { timeout: 30_000 }, async (t) => {
+  const remote = await startRemote(t);
+  const logger = recordingLogger();
+  const diesHalfway: typeof cloneInChildProcess = async (request) => {
+    // What a child killed mid-clone leaves: part of the folder written.
+    await mkdir(path.join(request.dir, 'objects', 'pack'), { recursive: true });
+    await writeFile(path.join(request.dir, 'objects', 'pack', 'pack-partial.pack'), 'PACK');
+    throw new ChildProcessError('cloning', false, 'exited without an answer (SIGKILL)');
+  };
+
+  const repo = await openCatalogRepository({ source: remote.url, cacheDir: remote.cacheDir, logger, childClone: { fromBranches: 1, http: { remoteUrl: remote.url, timeoutMs: 20_000 }, cloneInChild: diesHalfway } });
+
+  assert.deepEqual(logger.lines.filter((line) => line.level === 'warn').map((line) => line.message), ['cloning in a child process failed; cloning here instead']);
+  assert.deepEqual(await refLines(repo), await nativeBranches(remote.gitdir, 'refs/heads/'));
+  assert.ok(!(await readdir(path.join(repo.gitdir, 'objects', 'pack'))).includes('pack-partial.pack'), 'the half-written folder was not reused');
+  await git(['-C', repo.gitdir, 'fsck', '--strict', '--no-dangling']);
+});
+
+test('a damaged mirror is cloned again in a child process too', { timeout: 30_000 }, async (t) => {
+  const remote = await startRemote(t);
+  const first = await openCatalogRepository({ source: remote.url, cacheDir: remote.cacheDir });
+  const packDir = path.join(first.gitdir, 'objects', 'pack');
+  const pack = (await readdir(packDir)).find((name) => name.endsWith('.pack'))!;
+  await truncate(path.join(packDir, pack), 100);
+  let childClones = 0;
+  const counted: typeof cloneInChildProcess = (request) => {
+    childClones += 1;
+    return cloneInChildProcess(request);
+  };
+
+  const repo = await openCatalogRepository({ source: remote.url, cacheDir: remote.cacheDir, childClone: { fromBranches: 1, http: { remoteUrl: remote.url, timeoutMs: 20_000 }, cloneInChild: counted } });
+
+  assert.equal(childClones, 1);
+  assert.deepEqual(await refLines(repo), await nativeBranches(remote.gitdir, 'refs/heads/'));
+  await git(['-C', repo.gitdir, 'fsck', '--strict', '--no-dangling']);
 });
