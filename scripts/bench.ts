@@ -43,7 +43,7 @@ import { measureRefresh } from './bench/refresh.js';
 import { memorySeries, resultTable, type RunSettings, type SizeResult } from './bench/resultTable.js';
 import { timedStart } from './bench/timedStart.js';
 import { measureWarmRestart } from './bench/warmRestart.js';
-import { DEFAULT_SAVE_DELAY_MS } from '../src/catalog/indexSaver.js';
+import { DEFAULT_SAVE_DELAY_MS, SAVE_COST_FACTOR } from '../src/catalog/indexSaver.js';
 import { KEEP_DECODED_MS } from '../src/catalog/savedDetails.js';
 import { DEFAULT_QUIET_COLLECTION_MS } from '../src/memory/quietCollector.js';
 
@@ -65,6 +65,14 @@ const COLD_TIMEOUT_MS = 30 * 60_000;
  * peeks instead, but an HTTP request before the pushes can still leave some).
  */
 const SETTLE_MS = DEFAULT_SAVE_DELAY_MS + KEEP_DECODED_MS + DEFAULT_QUIET_COLLECTION_MS + 5000;
+/**
+ * After a stream of pushes the save waits SAVE_COST_FACTOR times what the last
+ * save took instead of DEFAULT_SAVE_DELAY_MS, and that save re-encodes most
+ * chunks: 1–1.5 s each at 10,000 branches here, so up to 15 s of waiting and
+ * as long again for the save. 30 s sampled after 1,000 refreshes while that
+ * save ran (RSS 364 MB at the last push, 399 MB "settled", 2026-12-03).
+ */
+const GROWTH_SETTLE_MS = SETTLE_MS + SAVE_COST_FACTOR * 3000;
 /**
  * warn: no log line per request, so the HTTP figures do not measure logging.
  * Rate limits 0 (off; the limiter's hooks still run): one loopback client
@@ -177,7 +185,7 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
         every: 100,
         timeLimitMs: options.refreshSeconds * 1000,
         firstPush: nextPush,
-        settleMs: SETTLE_MS,
+        settleMs: GROWTH_SETTLE_MS,
         onSample: (sample) => progress(`  ${sample.refreshes} refreshes: RSS ${formatMegabytes(sample.rssBytes)}`),
       });
       result = { ...result, memory };
