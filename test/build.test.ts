@@ -13,6 +13,8 @@ import { test } from 'node:test';
 import { dockerStages, layOutImage } from '../scripts/lib/imageLayout.js';
 import { freePort } from '../scripts/lib/serviceProcess.js';
 import { catalogWorkerIds } from './helpers/catalogApp.js';
+import { startGitHttpServer } from './helpers/gitHttpServer.js';
+import { git } from './helpers/nativeGit.js';
 import { makeTempDir } from './helpers/tempDir.js';
 
 const stages = dockerStages();
@@ -50,7 +52,7 @@ test('the Dockerfile: non-root, listens on 0.0.0.0, the cache dir a volume, a HE
   }
 });
 
-test('npm run build, then node dist/server.js in a folder laid out as the image: /health, /ready, /workers, /v1/workers, the HEALTHCHECK and the indexing child process', { timeout: 180_000 }, async (t) => {
+test('npm run build, then node dist/server.js in a folder laid out as the image: /health, /ready, /workers, /v1/workers, the HEALTHCHECK, and the indexing and cloning child processes', { timeout: 180_000 }, async (t) => {
   const dir = await makeTempDir(t, 'rbee-image');
   // The build stage (its COPY lines, all dependencies, its RUN npm run build), then the runtime stage
   // (its COPY lines, and production node_modules for its RUN npm ci --omit=dev).
@@ -122,14 +124,30 @@ test('npm run build, then node dist/server.js in a folder laid out as the image:
   // A large catalog's first index runs in a child process: compiled, it is the .js beside its parent, run without tsx.
   const file = path.join(dir, 'child-saved.idx');
   const request = { repo: { kind: 'local', gitdir: path.join(dir, 'cache', 'builtin-catalog.git'), refPrefix: 'refs/heads/' }, gitUrl: 'https://git.example.test/c.git', serviceVersion: packageJson.version, repository: 'built-in', file };
-  const script = `const { indexInChildProcess } = await import('./dist/catalog/indexInChildProcess.js');
-process.stdout.write(JSON.stringify(await indexInChildProcess(${JSON.stringify(request)})));`;
-  const answer = await new Promise<string>((resolve, reject) => {
+  const answer = await runBuiltModule(appDir, `const { indexInChildProcess } = await import('./dist/catalog/indexInChildProcess.js');
+process.stdout.write(JSON.stringify(await indexInChildProcess(${JSON.stringify(request)})));`);
+  assert.equal((JSON.parse(answer) as { workers: number }).workers, catalogWorkerIds().length);
+  assert.ok(statSync(file).size > 0, 'the child wrote the saved index');
+
+  // So does a large remote's first clone, the same way.
+  const gitServer = await startGitHttpServer({ root: path.join(dir, 'cache') });
+  t.after(() => gitServer.close());
+  const url = gitServer.urlFor('builtin-catalog.git');
+  const cloneDir = path.join(dir, 'child-clone.git');
+  const cloneRequest = { url, dir: cloneDir, defaultBranch: 'master', http: { remoteUrl: url, timeoutMs: 30_000 } };
+  await runBuiltModule(appDir, `const { cloneInChildProcess } = await import('./dist/git/cloneInChildProcess.js');
+await cloneInChildProcess(${JSON.stringify(cloneRequest)});`);
+  const branches = (gitdir: string, prefix: string): Promise<string[]> => git(['-C', gitdir, 'for-each-ref', `--format=%(refname:lstrip=${prefix.split('/').length - 1}) %(objectname)`, prefix])
+    .then((out) => out.split('\n').filter((line) => line !== '' && !line.startsWith('HEAD ')));
+  assert.deepEqual(await branches(cloneDir, 'refs/remotes/origin/'), await branches(path.join(dir, 'cache', 'builtin-catalog.git'), 'refs/heads/'), 'the child cloned every branch');
+});
+
+/** Runs `script` as an ES module in the laid-out image's folder, without tsx; resolves with its stdout. */
+function runBuiltModule(appDir: string, script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: appDir, env: { PATH: process.env.PATH }, timeout: 60_000 }, (error, stdout, stderr) => {
       if (error === null) resolve(stdout);
       else reject(new Error(`${error.message}\n${stderr}`));
     });
   });
-  assert.equal((JSON.parse(answer) as { workers: number }).workers, catalogWorkerIds().length);
-  assert.ok(statSync(file).size > 0, 'the child wrote the saved index');
-});
+}
