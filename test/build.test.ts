@@ -14,7 +14,7 @@ import { dockerStages, layOutImage } from '../scripts/lib/imageLayout.js';
 import { freePort } from '../scripts/lib/serviceProcess.js';
 import { catalogWorkerIds } from './helpers/catalogApp.js';
 import { startGitHttpServer } from './helpers/gitHttpServer.js';
-import { git } from './helpers/nativeGit.js';
+import { nativeBranches } from './helpers/nativeGit.js';
 import { makeTempDir } from './helpers/tempDir.js';
 
 const stages = dockerStages();
@@ -137,9 +137,7 @@ process.stdout.write(JSON.stringify(await indexInChildProcess(${JSON.stringify(r
   const cloneRequest = { url, dir: cloneDir, defaultBranch: 'master', http: { remoteUrl: url, timeoutMs: 30_000 } };
   await runBuiltModule(appDir, `const { cloneInChildProcess } = await import('./dist/git/cloneInChildProcess.js');
 await cloneInChildProcess(${JSON.stringify(cloneRequest)});`);
-  const branches = (gitdir: string, prefix: string): Promise<string[]> => git(['-C', gitdir, 'for-each-ref', `--format=%(refname:lstrip=${prefix.split('/').length - 1}) %(objectname)`, prefix])
-    .then((out) => out.split('\n').filter((line) => line !== '' && !line.startsWith('HEAD ')));
-  assert.deepEqual(await branches(cloneDir, 'refs/remotes/origin/'), await branches(path.join(dir, 'cache', 'builtin-catalog.git'), 'refs/heads/'), 'the child cloned every branch');
+  assert.deepEqual(await nativeBranches(cloneDir, 'refs/remotes/origin/'), await nativeBranches(path.join(dir, 'cache', 'builtin-catalog.git'), 'refs/heads/'), 'the child cloned every branch');
 });
 
 /** Runs `script` as an ES module in the laid-out image's folder, without tsx; resolves with its stdout. */

@@ -23,7 +23,7 @@ import { readRepositoryRefs } from '../../src/git/readRepositoryRefs.js';
 import type { CatalogRepository } from '../../src/git/types.js';
 import { SMALL_CATALOG, writeFolderTree } from '../helpers/folderTree.js';
 import { startGitHttpServer, type GitHttpServer, type GitHttpServerOptions } from '../helpers/gitHttpServer.js';
-import { git } from '../helpers/nativeGit.js';
+import { git, nativeBranches } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
 type ProxyMode = 'forward' | 'hang';
@@ -110,15 +110,6 @@ async function startRemote(t: TestContext, serverOptions: Omit<GitHttpServerOpti
   const server = await startGitHttpServer({ root: served, ...serverOptions });
   t.after(() => server.close());
   return { root, server, gitdir, url: server.urlFor('catalog.git'), cacheDir: path.join(root, 'cache') };
-}
-
-/** native git's branches of a gitdir under a prefix: `name oid` lines. */
-async function nativeBranches(gitdir: string, prefix: string): Promise<string[]> {
-  const out = await git(['-C', gitdir, 'for-each-ref', `--format=%(refname) %(objectname)`, prefix]);
-  return out
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith(`${prefix}HEAD `))
-    .map((line) => line.slice(prefix.length));
 }
 
 async function refLines(repo: CatalogRepository): Promise<string[]> {
