@@ -8,9 +8,9 @@
 
 import type { HttpClient } from 'isomorphic-git';
 import { ChildProcessError } from '../childProcess/runInChildProcess.js';
-import { cloneInChildProcess, type ChildCloneResult } from './cloneInChildProcess.js';
+import { cloneInChildProcess, type ChildCloneRequest, type ChildCloneResult } from './cloneInChildProcess.js';
 import { MirrorCloneError } from './errors.js';
-import { writableTypedFs, type GitFs } from './gitFs.js';
+import { writableTypedFs, type GitFs, type WritableTypedFs } from './gitFs.js';
 import type { GitLogger } from './gitLogger.js';
 import { readRemoteState } from './readRemoteState.js';
 import { redactUrl } from './redactUrl.js';
@@ -49,18 +49,9 @@ export async function cloneMirror(options: CloneMirrorOptions): Promise<void> {
     const remote = await readRemoteState({ http, url });
     const { defaultBranch } = remote;
     const settings = options.childProcess;
-    let child: ChildCloneResult | undefined;
-    if (settings !== undefined && remote.branches.size >= settings.fromBranches) {
-      const inChild = settings.cloneInChild ?? cloneInChildProcess;
-      child = await inChild({ url, dir: cloning, defaultBranch, http: settings.http }).catch(async (error: unknown) => {
-        if (!(error instanceof ChildProcessError)) throw error;
-        // The clone's own failure (the network, the remote) would fail here just the same.
-        if (error.answered) throw new Error(error.reason);
-        logger.warn({ err: error.message }, 'cloning in a child process failed; cloning here instead');
-        await files.removeTree(cloning);
-        return undefined;
-      });
-    }
+    const child = settings !== undefined && remote.branches.size >= settings.fromBranches
+      ? await cloneInChildUnlessItBreaks(settings, { url, dir: cloning, defaultBranch }, logger, files)
+      : undefined;
     if (child === undefined) await writeMirrorClone({ url, dir: cloning, defaultBranch, fs, http });
     await replaceGitDirectory({ fs, from: cloning, to: gitdir });
     logger.info({
@@ -74,5 +65,28 @@ export async function cloneMirror(options: CloneMirrorOptions): Promise<void> {
   } catch (error) {
     await files.removeTree(cloning);
     throw new MirrorCloneError(shownUrl, error);
+  }
+}
+
+/**
+ * What the child that cloned into `request.dir` says of itself; undefined
+ * when the child broke (did not start, died) and the clone is to be made here,
+ * `request.dir` emptied for it. The clone's own failure (the network, the
+ * remote) would fail here just the same: it is thrown.
+ */
+async function cloneInChildUnlessItBreaks(
+  settings: ChildCloneSettings,
+  request: Omit<ChildCloneRequest, 'http'>,
+  logger: GitLogger,
+  files: WritableTypedFs,
+): Promise<ChildCloneResult | undefined> {
+  try {
+    return await (settings.cloneInChild ?? cloneInChildProcess)({ ...request, http: settings.http });
+  } catch (error) {
+    if (!(error instanceof ChildProcessError)) throw error;
+    if (error.answered) throw new Error(error.reason);
+    logger.warn({ err: error.message }, 'cloning in a child process failed; cloning here instead');
+    await files.removeTree(request.dir);
+    return undefined;
   }
 }
