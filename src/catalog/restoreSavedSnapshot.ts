@@ -1,6 +1,7 @@
 // restoreSavedSnapshot: decoded saved chunks back into a CatalogSnapshot —
 // records with their file bytes and served workers with their prebuilt
-// bodies, every byte a view of the one blob buffer. The result is never
+// bodies, every byte a view of the one blob buffer, made when read (see
+// restoredBodies). The result is never
 // served as it is: it is the `previous` buildSnapshot reuses records from,
 // and only where a branch's tip is still the saved oid.
 //
@@ -19,6 +20,8 @@ import { assembleSnapshot } from './assembleSnapshot.js';
 import type { BranchFile, BranchRecord, RejectedCommit, WorkerRecord } from './branchRecord.js';
 import type { CachedBody } from './cachedBody.js';
 import { isSha256 } from './decodeSavedIndex.js';
+import { SERVED_FILES } from './indexBranch.js';
+import { RestoredBody, RestoredFile, RestoredFileBody, type BlobPlace } from './restoredBodies.js';
 import type { SavedChunk, SavedChunkDetails, SavedIndexHeader } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
@@ -90,13 +93,13 @@ interface ChunkTarget {
 function restoreChunk(target: ChunkTarget): RestoredChunk {
   const { chunk, details, blobs, branches, workers } = target;
   const rejected = new Map<number, RejectedCommit>(chunk.rejected);
-  const view = (blob: Float64Array, at: number): Buffer => {
+  const place = (blob: Float64Array, at: number): BlobPlace => {
     const offset = blob[2 * at]!;
     const length = blob[2 * at + 1]!;
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > blobs.length) {
       throw shape('a blob reference points outside the blob part');
     }
-    return Buffer.from(blobs.buffer, blobs.byteOffset + offset, length);
+    return { blobs, offset, length };
   };
   // A worker's bodies all carry its commit time: one Date for them, as serveWorker shares one.
   let lastDate: Date | undefined;
@@ -111,11 +114,11 @@ function restoreChunk(target: ChunkTarget): RestoredChunk {
   let body = 0;
   const chunkRecords: BranchRecord[] = [];
   const answers: Array<ServedWorker | undefined> = [];
-  // The next served body, in the order encodeSavedIndex wrote them (defined once: a closure per worker costs).
-  const cached = (bytes: Buffer): CachedBody => {
-    const answer = { body: bytes, etag: chunk.bodyEtags[body]!, contentType: chunk.contentTypes[chunk.bodyTypes[body]!]!, lastModified: dateOf(chunk.bodyModified[body]!) };
+  // The next served body's ETag, type and date, in the order encodeSavedIndex wrote them (defined once: a closure per worker costs).
+  const nextServed = (): Pick<CachedBody, 'etag' | 'contentType' | 'lastModified'> => {
+    const served = { etag: chunk.bodyEtags[body]!, contentType: chunk.contentTypes[chunk.bodyTypes[body]!]!, lastModified: dateOf(chunk.bodyModified[body]!) };
     body += 1;
-    return answer;
+    return served;
   };
   for (let branch = 0; branch < chunk.branchNames.length; branch += 1) {
     const name = chunk.branchNames[branch]!;
@@ -127,26 +130,29 @@ function restoreChunk(target: ChunkTarget): RestoredChunk {
     branches.set(name, record);
     chunkRecords.push(record);
     for (let end = worker + chunk.workerCounts[branch]!; worker < end; worker += 1) {
-      const files = new Map<string, BranchFile>();
-      const bodies: Buffer[] = [];
+      const isServed = chunk.served[worker] === 1;
+      // Bodies in the order saved: the three answers, then one per file.
+      const legacy = isServed ? new RestoredBody(place(chunk.bodyBlobs, 3 * served), nextServed()) : undefined;
+      const v1 = isServed ? new RestoredBody(place(chunk.bodyBlobs, 3 * served + 1), nextServed()) : undefined;
+      const cloneUrl = isServed ? new RestoredBody(place(chunk.bodyBlobs, 3 * served + 2), nextServed()) : undefined;
+      // A served file is the record's file and its served body at once: one Map holds both.
+      const servedFiles = new Map<string, RestoredFileBody>();
+      const files: Map<string, RestoredFile> = isServed ? servedFiles : new Map();
       for (let fileEnd = file + chunk.fileCounts[worker]!; file < fileEnd; file += 1) {
-        const bytes = view(chunk.fileBlobs, file);
-        bodies.push(bytes);
-        files.set(chunk.fileNames[file]!, { bytes, oid: chunk.fileOids[file]! });
+        const fileName = sharedFileName(chunk.fileNames[file]!);
+        const at = place(chunk.fileBlobs, file);
+        const fileOid = chunk.fileOids[file]!;
+        if (isServed) servedFiles.set(fileName, new RestoredFileBody(at, fileOid, nextServed()));
+        else files.set(fileName, new RestoredFile(at, fileOid));
       }
-      const id = chunk.workerIds[worker]!;
-      const workerRecord = new SavedWorkerRecord({ id, branch: chunk.workerBranches[worker]!, files }, details, worker);
+      // Most branches yield one worker named after them: the branch's string, not two more copies of it.
+      const id = sameString(chunk.workerIds[worker]!, name);
+      const workerRecord = new SavedWorkerRecord({ id, branch: sameString(chunk.workerBranches[worker]!, name), files }, details, worker);
       records.push(workerRecord);
-      if (chunk.served[worker] !== 1) {
+      if (legacy === undefined || v1 === undefined || cloneUrl === undefined) {
         answers.push(undefined);
         continue;
       }
-      const legacy = cached(view(chunk.bodyBlobs, 3 * served));
-      const v1 = cached(view(chunk.bodyBlobs, 3 * served + 1));
-      const cloneUrl = cached(view(chunk.bodyBlobs, 3 * served + 2));
-      const servedFiles = new Map<string, CachedBody>();
-      let at = 0;
-      for (const name of files.keys()) servedFiles.set(name, cached(bodies[at++]!));
       served += 1;
       const answer: ServedWorker = { record: workerRecord, rejected: record.rejected, legacy, v1, cloneUrl, files: servedFiles };
       answers.push(answer);
@@ -184,6 +190,18 @@ function checkChunk(value: unknown): SavedChunk {
     && chunk.rejected.every((entry) => Array.isArray(entry) && Number.isInteger(entry[0]) && typeof entry[1]?.oid === 'string');
   if (!consistent) throw shape('the columns of a saved chunk do not add up');
   return chunk;
+}
+
+const SERVED_FILE_NAMES = new Map<string, string>(SERVED_FILES.map((name) => [name, name]));
+
+/** One string per served file name, not one per saved file (40,000 at 10,000 workers). */
+function sharedFileName(name: string): string {
+  return SERVED_FILE_NAMES.get(name) ?? name;
+}
+
+/** `shared` when `text` equals it, so the record holds one copy. */
+function sameString(text: string, shared: string): string {
+  return text === shared ? shared : text;
 }
 
 function sum(values: Uint32Array): number {
