@@ -11,7 +11,7 @@ import { readRepositoryRefs } from '../git/readRepositoryRefs.js';
 import type { CatalogRepository } from '../git/types.js';
 import { buildSnapshot } from './buildSnapshot.js';
 import { childIndexRequest, indexInChildProcess, type ChildIndexResult } from './indexInChildProcess.js';
-import { IndexSaver } from './indexSaver.js';
+import { IndexSaver, type AdoptTarget } from './indexSaver.js';
 import { loadSavedIndex, type LoadSavedIndexOptions } from './loadSavedIndex.js';
 import { repositoryIdentity } from './savedIndex.js';
 import { savedIndexPath } from './savedIndexPath.js';
@@ -36,6 +36,8 @@ export interface FirstIndexOptions {
   readonly childProcessFromBranches?: number;
   /** Runs the child (indexInChildProcess); for tests, which make it fail to check the fallback here. */
   readonly indexInChild?: typeof indexInChildProcess;
+  /** Where the saver serves a saved snapshot read back from its file (see IndexSaver); absent: never. */
+  readonly adopt?: AdoptTarget;
 }
 
 /** Below this many branches, what indexing leaves resident is a few MB: not worth a process (~0.3 s to start). */
@@ -111,6 +113,7 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
     saved: previous !== undefined && reusedBranches === snapshot.branches.size && reusedBranches === previous.branches.size ? snapshot : undefined,
     // The first save after this start copies what is still served as it was loaded.
     loaded: saved.kind === 'loaded' ? saved.layout : undefined,
+    adopt: options.adopt,
   });
   // What the child saved was read from git at this start, as much as what was indexed here.
   const fromGit = previous === undefined || childProcess !== undefined;

@@ -15,10 +15,13 @@
 // A save copies the chunks no push changed from the file it saved last
 // (held open, see encodeSavedIndex), so after a push it encodes one chunk.
 // A failed save is logged and never affects serving; the next one then
-// encodes every chunk.
+// encodes every chunk. Given `adopt`, a save after enough branches were
+// indexed from git reads the file back and has it served in place of the
+// snapshot saved, when that is still the one served (see adoptSavedIndex).
 
 import { open, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
+import { adoptSavedIndex, indexedBranches, worthAdopting } from './adoptSavedIndex.js';
 import { encodeSavedIndex, type SavedLayout } from './encodeSavedIndex.js';
 import { readHeader } from './loadSavedIndex.js';
 import { saveIndex } from './saveIndex.js';
@@ -41,6 +44,20 @@ export interface IndexSaverOptions {
   readonly chunkBranches?: number;
   /** The layout of the file at `file` as this start loaded it: the first save copies from it what is still served as it was. */
   readonly loaded?: SavedLayout;
+  /** Where a saved snapshot read back from its file is served (see adoptSavedIndex); absent: never read back. */
+  readonly adopt?: AdoptTarget;
+}
+
+/** The store a saver's snapshots come from, as adopting needs it. */
+export interface AdoptTarget {
+  /** The snapshot served now. */
+  served(): CatalogSnapshot | undefined;
+  /** Serves `snapshot`, the one served read back from its saved file. */
+  swap(snapshot: CatalogSnapshot): void;
+  /** Called whenever the adopted records' decoded parsed fields were let go. */
+  readonly onDetailsReleased?: () => void;
+  /** See worthAdopting; for tests. */
+  readonly fromBranches?: number;
 }
 
 export const DEFAULT_SAVE_DELAY_MS = 5000;
@@ -57,6 +74,8 @@ export class IndexSaver {
   #unsavedSince: number | undefined;
   #running: Promise<void> | undefined;
   #closed = false;
+  /** Set by close: what is left is written, not read back. */
+  #closing = false;
   /** Event-loop milliseconds the last save took. */
   #lastCostMs = 0;
   /** The file this saver wrote last, open, and where its chunks are in it. */
@@ -103,6 +122,7 @@ export class IndexSaver {
 
   /** Saves what is pending and takes no more. */
   async close(): Promise<void> {
+    this.#closing = true;
     await this.flush();
     this.#closed = true;
     await this.#forgetLast();
@@ -139,7 +159,7 @@ export class IndexSaver {
     // Each chunk runs between two turns of the event loop: the longest one is how long requests can wait.
     const pause = async (): Promise<void> => {
       endStep();
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       stepStarted = performance.now();
     };
     try {
@@ -169,7 +189,26 @@ export class IndexSaver {
       // Whatever failed, the next save starts from nothing it could not trust.
       await this.#forgetLast();
       logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'could not save the index; the next start indexes from git');
+      return;
     }
+    await this.#adoptSaved(snapshot).catch((error: unknown) => {
+      logger.error({ file, err: error instanceof Error ? error.message : String(error) }, 'could not read back the saved index; serving the records as they are');
+    });
+  }
+
+  /** Serves `snapshot` as read back from the file just written, when it is still served and that is worth a load. */
+  async #adoptSaved(snapshot: CatalogSnapshot): Promise<void> {
+    const { adopt, file, serviceVersion, repository, gitUrl, logger } = this.#options;
+    const indexed = indexedBranches(snapshot);
+    if (adopt === undefined || this.#closing || !worthAdopting(indexed, snapshot.branches.size, adopt.fromBranches) || adopt.served() !== snapshot) return;
+    const started = performance.now();
+    const adopted = await adoptSavedIndex({ file, serviceVersion, repository, gitUrl, logger, saved: snapshot, pause: nextTurn, onDetailsReleased: adopt.onDetailsReleased });
+    // Whatever was swapped in meanwhile (a push) is newer than the file: its own save adopts.
+    if (adopted === undefined || adopt.served() !== snapshot || this.#last === undefined) return;
+    this.#saved = adopted.snapshot;
+    this.#last = { handle: this.#last.handle, layout: adopted.layout };
+    adopt.swap(adopted.snapshot);
+    logger.info({ file, index: snapshot.id, branches: snapshot.branches.size, indexedBranches: indexed, adoptMs: Math.round(performance.now() - started) }, 'serving the saved index in place of the records indexed since it was last read');
   }
 
   /**
@@ -194,4 +233,8 @@ export class IndexSaver {
     this.#last = undefined;
     await last?.handle.close().catch(() => undefined);
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -31,6 +31,8 @@ export interface LoadSavedIndexOptions extends ExpectedSavedIndex {
   readonly keepDecodedMs?: number;
   /** Called whenever decoded parsed fields were let go (see SavedDetails). */
   readonly onDetailsReleased?: () => void;
+  /** Run between restored chunks, by a service that loads while it serves (see restoreSavedSnapshot). */
+  readonly pause?: () => Promise<void>;
 }
 
 /** Milliseconds of each step, for the log and the warm-restart measurement. */
@@ -134,7 +136,7 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
     const blobs = shared !== undefined ? Buffer.from(shared) : await readPart(handle, header.blobBytes, blobStart);
     const read = performance.now();
     const details = new SavedDetails({ handle, parts: detailsParts, sha256s: chunks.map((chunk) => chunk.detailsSha256), keepDecodedMs: options.keepDecodedMs, onReleased: options.onDetailsReleased });
-    const { snapshot, chunks: restoredChunks } = restoreSavedSnapshot(header, chunks, blobs, details);
+    const { snapshot, chunks: restoredChunks } = await restoreSavedSnapshot(header, chunks, blobs, details, options.pause);
     const layout = savedLayout({ header, structureOffset, structure, decoded: decodedStructure, restored: restoredChunks, detailsParts });
     const restored = performance.now();
     let digests = await hashed;

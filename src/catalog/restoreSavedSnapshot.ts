@@ -67,19 +67,29 @@ export interface RestoredSnapshot {
   readonly chunks: readonly RestoredChunk[];
 }
 
-export function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly SavedChunk[], blobs: Buffer, source: DetailsSource): RestoredSnapshot {
+/**
+ * `pause`, when given, runs between chunks: a service restoring a file while
+ * it serves (adoptSavedIndex) lets requests in, where a start restores in one go.
+ */
+export async function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly SavedChunk[], blobs: Buffer, source: DetailsSource, pause?: () => Promise<void>): Promise<RestoredSnapshot> {
   const branches = new Map<string, BranchRecord>();
   const workers = new Map<string, ServedWorker>();
   // Each chunk's blob offsets count from where its blobs start (loadSavedIndex checked the sizes add up).
   let blobStart = 0;
-  const restored = chunks.map((chunk, index) => {
+  const restored: RestoredChunk[] = [];
+  for (const [index, chunk] of chunks.entries()) {
     const checked = checkChunk(chunk);
-    const out = restoreChunk({ chunk: checked, details: { read: () => source.chunk(index), peek: () => source.peek(index) }, blobs: blobs.subarray(blobStart, blobStart + checked.blobBytes), branches, workers });
+    restored.push(restoreChunk({ chunk: checked, details: { read: () => source.chunk(index), peek: () => source.peek(index) }, blobs: blobs.subarray(blobStart, blobStart + checked.blobBytes), branches, workers }));
     blobStart += checked.blobBytes;
-    return out;
-  });
+    if (pause !== undefined) await pause();
+  }
   if (branches.size !== header.branches) throw shape(`the header counts ${header.branches} branches; the file holds ${branches.size}`);
   return { snapshot: assembleSnapshot({ builtAt: new Date(header.savedAt), defaultBranch: header.defaultBranch ?? undefined, branches, workers }), chunks: restored };
+}
+
+/** A record restored from a saved index, not indexed from git by this process. */
+export function isRestoredBranch(record: BranchRecord): boolean {
+  return record instanceof SavedBranchRecord;
 }
 
 interface ChunkTarget {

@@ -21,6 +21,7 @@ import { CatalogStore } from '../../src/catalog/catalogStore.js';
 import { ChangeLog } from '../../src/catalog/changeLog.js';
 import { readRepositoryRefs } from '../../src/git/readRepositoryRefs.js';
 import { catalogWorkerIds, emptyApp, fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
+import { servedBytes } from '../helpers/servedBytes.js';
 import { snapshotWithout } from '../helpers/snapshotWithout.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -66,24 +67,6 @@ async function restored(t: TestContext, keepDecodedMs?: number) {
 async function rewrite(gitdir: string, sourceDir: string): Promise<CatalogRepository> {
   await createRepositoryFromFolders({ sourceDir, gitdir, defaultBranch: 'master' });
   return openCatalogRepository({ source: gitdir, cacheDir: path.join(gitdir, '..', 'cache') });
-}
-
-/** Every byte a client can be sent, with its validators, by name. */
-function servedBytes(snapshot: CatalogSnapshot): Map<string, string> {
-  const out = new Map<string, string>();
-  const put = (name: string, body: { body: Buffer; etag: string; contentType: string; lastModified?: Date | undefined }) => {
-    out.set(name, `${body.etag} ${body.contentType} ${body.lastModified?.toISOString() ?? '-'} ${body.body.toString('base64')}`);
-  };
-  put('legacyList', snapshot.legacyList);
-  put('v1List', snapshot.v1List);
-  put('problems', snapshot.problems);
-  for (const [id, served] of snapshot.workers) {
-    put(`${id} legacy`, served.legacy);
-    put(`${id} v1`, served.v1);
-    put(`${id} cloneUrl`, served.cloneUrl);
-    for (const [name, body] of served.files) put(`${id} ${name}`, body);
-  }
-  return out;
 }
 
 /** A record as plain data (getters read, bytes as base64, Maps as entries), to compare with a freshly indexed one. */
