@@ -66,7 +66,8 @@ export const DEFAULT_MAX_SAVE_DELAY_MS = 60_000;
 export const SAVE_COST_FACTOR = 10;
 
 export class IndexSaver {
-  readonly #options: IndexSaverOptions;
+  /** What the saver keeps of its options: not `saved` and `loaded`, whose records it must not hold once they are no longer served. */
+  readonly #options: Omit<IndexSaverOptions, 'saved' | 'loaded'>;
   #pending: CatalogSnapshot | undefined;
   #saved: CatalogSnapshot | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -84,9 +85,11 @@ export class IndexSaver {
   #loaded: SavedLayout | undefined;
 
   constructor(options: IndexSaverOptions) {
-    this.#options = options;
-    this.#saved = options.saved;
-    this.#loaded = options.loaded;
+    // Kept, the start's snapshot and layout held every record it restored, and the bytes part under them, for good.
+    const { saved, loaded, ...kept } = options;
+    this.#options = kept;
+    this.#saved = saved;
+    this.#loaded = loaded;
   }
 
   /** Saves `snapshot` once swaps are quiet for delayMs (within maxDelayMs), unless a newer one is scheduled first. */

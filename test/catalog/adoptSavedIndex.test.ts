@@ -4,16 +4,20 @@ import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { adoptSavedIndex, indexedBranches, worthAdopting } from '../../src/catalog/adoptSavedIndex.js';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
+import { encodeSavedIndex } from '../../src/catalog/encodeSavedIndex.js';
 import { IndexSaver, type AdoptTarget } from '../../src/catalog/indexSaver.js';
+import { loadSavedIndex, type LoadedSavedIndex } from '../../src/catalog/loadSavedIndex.js';
 import { NotifyingCatalogStore } from '../../src/catalog/notifyingCatalogStore.js';
 import { patchSnapshot } from '../../src/catalog/patchSnapshot.js';
 import { isRestoredBranch } from '../../src/catalog/restoreSavedSnapshot.js';
 import { repositoryIdentity } from '../../src/catalog/savedIndex.js';
 import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
+import { saveIndex } from '../../src/catalog/saveIndex.js';
 import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
 import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import type { GitLogger } from '../../src/git/gitLogger.js';
 import { readRepositoryRefs } from '../../src/git/readRepositoryRefs.js';
+import { fullCollection } from '../../src/memory/fullCollection.js';
 import { fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { servedBytes } from '../helpers/servedBytes.js';
 import { makeTempDir } from '../helpers/tempDir.js';
@@ -159,4 +163,39 @@ test('a file that holds another snapshot, or whose parsed fields are damaged, is
   writeFileSync(file, bytes);
   assert.equal(await adoptSavedIndex({ ...expected, saved: indexed }), undefined);
   assert.equal(existsSync(file), false, 'a damaged file is deleted, as at a start');
+});
+
+test('once adopted, the records a start restored are let go: the saver keeps neither the start\'s snapshot nor the layout it loaded', async (t) => {
+  const context = await servedFixture(t);
+  const { file, repository, indexed } = context;
+  await saveIndex(file, await encodeSavedIndex({ snapshot: indexed, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, chunkBranches: 2 }));
+  // A start from that file, as firstIndex makes it: every record restored, the saver told what the file holds.
+  let loaded: LoadedSavedIndex | undefined = await loadSavedIndex({ file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: context.logger });
+  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  let start: CatalogSnapshot | undefined = await buildSnapshot({ repo: context.repo, gitUrl: TEST_GIT_URL, previous: loaded.snapshot });
+  const store = new NotifyingCatalogStore();
+  store.swap(start);
+  const saver = new IndexSaver({
+    file, serviceVersion: VERSION, repository, gitUrl: TEST_GIT_URL, logger: context.logger, chunkBranches: 2, saved: start, loaded: loaded.layout,
+    adopt: { served: () => store.current, swap: (next) => store.swap(next), fromBranches: 1 },
+  });
+  t.after(() => saver.close());
+  store.onSwap((next) => saver.schedule(next));
+  const restoredRecord = new WeakRef(start.branches.get('llm-worker-rbee-cpu')!);
+  assert.ok(isRestoredBranch(restoredRecord.deref()!));
+
+  let { pushed } = await push(context, start);
+  store.swap(pushed);
+  await saver.flush();
+  assert.notEqual(store.current, pushed, 'the push was saved and adopted');
+  assert.notEqual(store.current!.branches.get('llm-worker-rbee-cpu'), restoredRecord.deref(), 'an unpushed branch is served by the adopted record');
+  loaded = undefined;
+  start = undefined;
+  pushed = undefined as unknown as CatalogSnapshot;
+  // A WeakRef keeps its target alive until the job that read it ends: each round reads it in a new one.
+  for (let round = 0; round < 3 && restoredRecord.deref() !== undefined; round += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    fullCollection()();
+  }
+  assert.equal(restoredRecord.deref(), undefined, 'the start\'s restored record, and the bytes part under it, are garbage');
 });
