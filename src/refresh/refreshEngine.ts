@@ -40,6 +40,14 @@ export interface RefreshEngineOptions {
 }
 
 export const DEFAULT_RELEASE_PACKS_AFTER_MS = 10_000;
+/** Patches of one refresh when other swaps keep coming in while it reads its branches. */
+const PATCH_ATTEMPTS = 3;
+
+/** A refresh's new snapshot and the one it was made from (undefined: from nothing). */
+interface Rebuilt {
+  readonly snapshot: CatalogSnapshot;
+  readonly base: CatalogSnapshot | undefined;
+}
 
 export interface RefreshStatus {
   readonly lastRefreshAt: Date | undefined;
@@ -142,7 +150,7 @@ export class RefreshEngine implements RefreshRequester {
     const started = performance.now();
     // The default branch names HEAD's target; a change to it is re-read whole.
     const touchesDefault = previous?.defaultBranch !== undefined && branches.has(previous.defaultBranch.name);
-    let rebuild: () => Promise<CatalogSnapshot>;
+    let rebuild: () => Promise<Rebuilt>;
     const wholeCatalog = full !== undefined || previous === undefined || touchesDefault;
     if (wholeCatalog) {
       const changed = await sync.all();
@@ -151,20 +159,20 @@ export class RefreshEngine implements RefreshRequester {
         logger.debug({ askedBy: full }, 'full refresh: the mirror already matched the remote');
         return;
       }
-      rebuild = () => buildSnapshot({ repo, gitUrl, previous, now: this.#now });
+      rebuild = async () => ({ snapshot: await buildSnapshot({ repo, gitUrl, previous, now: this.#now }), base: previous });
     } else {
       const tips = new Map<string, string | undefined>();
       for (const branch of branches.keys()) tips.set(branch, await sync.branch(branch));
-      rebuild = () => patchSnapshot({ repo, gitUrl, previous, tips, now: this.#now });
+      rebuild = () => this.#patchServed(previous, tips);
     }
     const synced = performance.now();
     fetched();
-    const next = await rebuild();
-    store.swap(next, wholeCatalog || previous === undefined ? undefined : { from: previous, branches: branches.keys() });
+    const { snapshot: next, base } = await rebuild();
+    store.swap(next, wholeCatalog || base === undefined ? undefined : { from: base, branches: branches.keys() });
     this.#lastRefreshAt = this.#now();
     const done = performance.now();
     this.#releasePacksWhenIdle();
-    this.#announce(previous, next, full !== undefined || touchesDefault ? undefined : branches.keys());
+    this.#announce(base, next, full !== undefined || touchesDefault ? undefined : branches.keys());
     this.#options.observer?.refreshed({ kind: wholeCatalog ? 'full' : 'branches', fetchSeconds: (synced - started) / 1000, indexSeconds: (done - synced) / 1000 });
     logger.info({
       full: full !== undefined,
@@ -177,6 +185,22 @@ export class RefreshEngine implements RefreshRequester {
       indexMs: Math.round(done - synced),
       durationMs: Math.round(done - started),
     }, 'catalog refreshed');
+  }
+
+  /**
+   * The fetched branches patched onto the snapshot served once they are
+   * fetched, not the one served when the refresh began: a swap made
+   * meanwhile (the saver serving its file read back) is built upon, not
+   * undone. Patched again, a bounded number of times, when one comes while
+   * the branches are read.
+   */
+  async #patchServed(previous: CatalogSnapshot, tips: ReadonlyMap<string, string | undefined>): Promise<Rebuilt> {
+    const { repo, store, gitUrl } = this.#options;
+    for (let attempt = 1; ; attempt += 1) {
+      const base = store.current ?? previous;
+      const snapshot = await patchSnapshot({ repo, gitUrl, previous: base, tips, now: this.#now });
+      if (store.current === base || attempt >= PATCH_ATTEMPTS) return { snapshot, base };
+    }
   }
 
   #releasePacksWhenIdle(): void {

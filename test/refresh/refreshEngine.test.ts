@@ -4,11 +4,12 @@ import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { buildSnapshot } from '../../src/catalog/buildSnapshot.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
+import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
 import { silentGitLogger } from '../../src/git/gitLogger.js';
 import { httpWithTimeout } from '../../src/git/httpWithTimeout.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import { heldPackBytes } from '../../src/git/releasePackData.js';
-import { remoteMirrorSync } from '../../src/refresh/mirrorSync.js';
+import { remoteMirrorSync, type MirrorSync } from '../../src/refresh/mirrorSync.js';
 import { RefreshEngine } from '../../src/refresh/refreshEngine.js';
 import type { RefreshObserver } from '../../src/refresh/refreshObserver.js';
 import { catalogWorkerIds } from '../helpers/catalogApp.js';
@@ -17,6 +18,7 @@ import { servedFixtureCatalog } from '../helpers/servedCatalog.js';
 import { git } from '../helpers/nativeGit.js';
 import type { CatalogRepository } from '../../src/git/types.js';
 import { makeTempDir } from '../helpers/tempDir.js';
+import { snapshotWithout } from '../helpers/snapshotWithout.js';
 
 interface Setup {
   engine: RefreshEngine;
@@ -27,13 +29,22 @@ interface Setup {
   clone(branch: string): Promise<string>;
 }
 
-async function setup(t: TestContext, options: { observer?: RefreshObserver; releasePacksAfterMs?: number } = {}): Promise<Setup> {
+interface SetupOptions {
+  observer?: RefreshObserver;
+  releasePacksAfterMs?: number;
+  /** Wraps the real sync, e.g. to act in the store while a refresh fetches. */
+  wrapSync?: (sync: MirrorSync, store: CatalogStore) => MirrorSync;
+}
+
+async function setup(t: TestContext, setupOptions: SetupOptions = {}): Promise<Setup> {
+  const { wrapSync, ...options } = setupOptions;
   const root = await makeTempDir(t, 'rbee-refresh');
   const { gitServer: server, url } = await servedFixtureCatalog(t, { root });
   const repo = await openCatalogRepository({ source: url, cacheDir: path.join(root, 'cache') });
   const store = new CatalogStore();
   store.swap(await buildSnapshot({ repo, gitUrl: url }));
-  const sync = remoteMirrorSync({ repo, url, http: httpWithTimeout({ timeoutMs: 5000 }), logger: silentGitLogger });
+  const remote = remoteMirrorSync({ repo, url, http: httpWithTimeout({ timeoutMs: 5000 }), logger: silentGitLogger });
+  const sync = wrapSync?.(remote, store) ?? remote;
   const engine = new RefreshEngine({ repo, store, gitUrl: url, sync, logger: silentGitLogger, retry: { initialDelayMs: 50, maxDelayMs: 200 }, ...options });
   t.after(() => engine.close());
   let clones = 0;
@@ -69,6 +80,32 @@ test('a pushed commit is fetched and served; every other branch is reused as it 
   }
   assert.equal(engine.status.lastError, undefined);
   assert.ok(engine.status.lastRefreshAt instanceof Date);
+});
+
+test('a swap made while a refresh fetches (the saver serving its file read back) is built upon, not undone', async (t) => {
+  let swappedMeanwhile: CatalogSnapshot | undefined;
+  const { engine, store, clone } = await setup(t, {
+    wrapSync: (sync, served) => ({
+      all: () => sync.all(),
+      branch: async (name) => {
+        const tip = await sync.branch(name);
+        // Another snapshot of the same tips, told apart by what it serves.
+        swappedMeanwhile = snapshotWithout(served.current!, ['llm-worker-rbee-cuda']);
+        served.swap(swappedMeanwhile);
+        return tip;
+      },
+    }),
+  });
+  const work = await clone('llm-worker-rbee-rocm');
+  writeFileSync(path.join(work, 'README.md'), '# rocm\n\nNew text.\n');
+  await git(['-C', work, 'commit', '--quiet', '-am', 'Update README']);
+  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+
+  engine.request({ kind: 'branch', branch: 'llm-worker-rbee-rocm' });
+  await engine.idle();
+  assert.equal(readme(store, 'llm-worker-rbee-rocm'), '# rocm\n\nNew text.\n');
+  assert.equal(store.current!.workers.has('llm-worker-rbee-cuda'), false, 'patched onto the snapshot swapped in during the fetch');
+  assert.equal(store.current!.workers.get('sd-worker-rbee-cpu'), swappedMeanwhile!.workers.get('sd-worker-rbee-cpu'));
 });
 
 test('a new branch appears, a deleted branch disappears, a forced push replaces history', async (t) => {
