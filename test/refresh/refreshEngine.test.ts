@@ -27,6 +27,8 @@ interface Setup {
   server: GitHttpServer;
   /** A native-git clone of `branch`, ready to commit and push. */
   clone(branch: string): Promise<string>;
+  /** Commits `text` as README.md on `branch` and pushes it, from a fresh clone. */
+  pushReadme(branch: string, text: string): Promise<void>;
 }
 
 interface SetupOptions {
@@ -54,7 +56,13 @@ async function setup(t: TestContext, setupOptions: SetupOptions = {}): Promise<S
     await git(['clone', '--quiet', '-b', branch, url, dir]);
     return dir;
   };
-  return { engine, repo, store, server, clone };
+  const pushReadme = async (branch: string, text: string): Promise<void> => {
+    const work = await clone(branch);
+    writeFileSync(path.join(work, 'README.md'), text);
+    await git(['-C', work, 'commit', '--quiet', '-am', 'Update README']);
+    await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  };
+  return { engine, repo, store, server, clone, pushReadme };
 }
 
 function readme(store: CatalogStore, id: string): string | undefined {
@@ -63,12 +71,9 @@ function readme(store: CatalogStore, id: string): string | undefined {
 }
 
 test('a pushed commit is fetched and served; every other branch is reused as it was', async (t) => {
-  const { engine, store, clone } = await setup(t);
+  const { engine, store, pushReadme } = await setup(t);
   const before = store.current!;
-  const work = await clone('llm-worker-rbee-rocm');
-  writeFileSync(path.join(work, 'README.md'), '# rocm\n\nNew text.\n');
-  await git(['-C', work, 'commit', '--quiet', '-am', 'Update README']);
-  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  await pushReadme('llm-worker-rbee-rocm', '# rocm\n\nNew text.\n');
 
   engine.request({ kind: 'branch', branch: 'llm-worker-rbee-rocm', deliveryId: 'd-1' });
   await engine.idle();
@@ -84,7 +89,7 @@ test('a pushed commit is fetched and served; every other branch is reused as it 
 
 test('a swap made while a refresh fetches (the saver serving its file read back) is built upon, not undone', async (t) => {
   let swappedMeanwhile: CatalogSnapshot | undefined;
-  const { engine, store, clone } = await setup(t, {
+  const { engine, store, pushReadme } = await setup(t, {
     wrapSync: (sync, served) => ({
       all: () => sync.all(),
       branch: async (name) => {
@@ -96,10 +101,7 @@ test('a swap made while a refresh fetches (the saver serving its file read back)
       },
     }),
   });
-  const work = await clone('llm-worker-rbee-rocm');
-  writeFileSync(path.join(work, 'README.md'), '# rocm\n\nNew text.\n');
-  await git(['-C', work, 'commit', '--quiet', '-am', 'Update README']);
-  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  await pushReadme('llm-worker-rbee-rocm', '# rocm\n\nNew text.\n');
 
   engine.request({ kind: 'branch', branch: 'llm-worker-rbee-rocm' });
   await engine.idle();
@@ -164,11 +166,8 @@ test('an invalid commit keeps the last good version served and reports the rejec
 });
 
 test('a burst of requests for one branch coalesces into one fetch of its pack', async (t) => {
-  const { engine, store, server, clone } = await setup(t);
-  const work = await clone('sd-worker-rbee-metal');
-  writeFileSync(path.join(work, 'README.md'), '# burst\n');
-  await git(['-C', work, 'commit', '--quiet', '-am', 'Burst']);
-  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  const { engine, store, server, pushReadme } = await setup(t);
+  await pushReadme('sd-worker-rbee-metal', '# burst\n');
 
   const requestsBefore = server.requests;
   for (let index = 0; index < 10; index += 1) engine.request({ kind: 'branch', branch: 'sd-worker-rbee-metal', deliveryId: `d-${index}` });
@@ -179,11 +178,8 @@ test('a burst of requests for one branch coalesces into one fetch of its pack', 
 });
 
 test('a failed fetch keeps the previous index, records the error and retries with backoff', async (t) => {
-  const { engine, store, server, clone } = await setup(t);
-  const work = await clone('llm-worker-rbee-metal');
-  writeFileSync(path.join(work, 'README.md'), '# after the outage\n');
-  await git(['-C', work, 'commit', '--quiet', '-am', 'Outage']);
-  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  const { engine, store, server, pushReadme } = await setup(t);
+  await pushReadme('llm-worker-rbee-metal', '# after the outage\n');
   const before = store.current;
   await server.close();
 
@@ -195,12 +191,9 @@ test('a failed fetch keeps the previous index, records the error and retries wit
 });
 
 test('a full refresh (the reconcile path) picks up pushes no webhook announced', async (t) => {
-  const { engine, store, clone } = await setup(t);
+  const { engine, store, pushReadme } = await setup(t);
   for (const branch of ['llm-worker-rbee-cuda', 'sd-worker-rbee-rocm']) {
-    const work = await clone(branch);
-    writeFileSync(path.join(work, 'README.md'), `# ${branch}, missed delivery\n`);
-    await git(['-C', work, 'commit', '--quiet', '-am', 'Unannounced']);
-    await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+    await pushReadme(branch, `# ${branch}, missed delivery\n`);
   }
   engine.request({ kind: 'full', reason: 'reconcile' });
   await engine.idle();
@@ -216,11 +209,8 @@ test('a full refresh (the reconcile path) picks up pushes no webhook announced',
 test('the observer is told each refresh\'s kind and durations, and which stage a failure was in', async (t) => {
   const told: Array<{ refreshed?: { kind: string; fetchSeconds: number; indexSeconds: number }; failed?: { stage: string } }> = [];
   const observer: RefreshObserver = { refreshed: (outcome) => told.push({ refreshed: outcome }), failed: (outcome) => told.push({ failed: outcome }) };
-  const { engine, server, clone } = await setup(t, { observer });
-  const work = await clone('sd-worker-rbee-cuda');
-  writeFileSync(path.join(work, 'README.md'), '# observed\n');
-  await git(['-C', work, 'commit', '--quiet', '-am', 'Observed']);
-  await git(['-C', work, 'push', '--quiet', 'origin', 'HEAD']);
+  const { engine, server, pushReadme } = await setup(t, { observer });
+  await pushReadme('sd-worker-rbee-cuda', '# observed\n');
   engine.request({ kind: 'branch', branch: 'sd-worker-rbee-cuda' });
   await engine.idle();
   engine.request({ kind: 'full', reason: 'test' });
