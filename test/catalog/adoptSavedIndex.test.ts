@@ -15,22 +15,14 @@ import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
 import { saveIndex } from '../../src/catalog/saveIndex.js';
 import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
 import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
-import type { GitLogger } from '../../src/git/gitLogger.js';
 import { readRepositoryRefs } from '../../src/git/readRepositoryRefs.js';
 import { fullCollection } from '../../src/memory/fullCollection.js';
 import { fixtureRepository, TEST_GIT_URL } from '../helpers/catalogApp.js';
 import { servedBytes } from '../helpers/servedBytes.js';
 import { makeTempDir } from '../helpers/tempDir.js';
+import { recordingLogger } from '../helpers/recordingLogger.js';
 
 const VERSION = '1.2.3-test';
-
-interface Logged { readonly level: string; readonly details: Record<string, unknown>; readonly message: string }
-
-function recordingLogger(): GitLogger & { lines: Logged[] } {
-  const lines: Logged[] = [];
-  const at = (level: string) => (details: Record<string, unknown>, message: string) => { lines.push({ level, details, message }); };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 /** The fixture indexed from git and served from a store, with a saver that adopts what it saves (from one indexed branch on). */
 async function servedFixture(t: TestContext, adopt: Partial<AdoptTarget> = {}) {

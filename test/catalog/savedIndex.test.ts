@@ -14,7 +14,6 @@ import { savedIndexPath } from '../../src/catalog/savedIndexPath.js';
 import type { CatalogSnapshot } from '../../src/catalog/snapshot.js';
 import { fullCollection } from '../../src/memory/fullCollection.js';
 import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
-import type { GitLogger } from '../../src/git/gitLogger.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import type { CatalogRepository } from '../../src/git/types.js';
 import { CatalogStore } from '../../src/catalog/catalogStore.js';
@@ -24,17 +23,10 @@ import { catalogWorkerIds, emptyApp, fixtureRepository, TEST_GIT_URL } from '../
 import { servedBytes } from '../helpers/servedBytes.js';
 import { snapshotWithout } from '../helpers/snapshotWithout.js';
 import { makeTempDir } from '../helpers/tempDir.js';
+import { recordingLogger, type LogLine } from '../helpers/recordingLogger.js';
 
 const VERSION = '1.2.3-test';
 const NOW = () => new Date('2026-02-01T00:00:00Z');
-
-interface Logged { readonly level: string; readonly details: Record<string, unknown>; readonly message: string }
-
-function recordingLogger(): GitLogger & { lines: Logged[] } {
-  const lines: Logged[] = [];
-  const at = (level: string) => (details: Record<string, unknown>, message: string) => { lines.push({ level, details, message }); };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 async function setup(t: TestContext, options: { broken?: readonly string[] } = {}) {
   const fixture = await fixtureRepository(t, options);
@@ -167,7 +159,7 @@ async function savedFixture(t: TestContext) {
   return { ...context, bytes, headerEnd, header };
 }
 
-function expectDeletedWithReason(context: { file: string; logger: { lines: Logged[] } }, code: string): void {
+function expectDeletedWithReason(context: { file: string; logger: { lines: LogLine[] } }, code: string): void {
   assert.equal(existsSync(context.file), false, 'the unusable file is deleted');
   const warning = context.logger.lines.find((line) => line.level === 'warn');
   assert.equal(warning?.details.code, code, 'the reason is logged');

@@ -13,7 +13,6 @@ import { ChildProcessError } from '../../src/childProcess/runInChildProcess.js';
 import { cloneInChildProcess } from '../../src/git/cloneInChildProcess.js';
 import { createRepositoryFromFolders } from '../../src/git/createRepositoryFromFolders.js';
 import { FETCH_IN_PROGRESS_FILE } from '../../src/git/fetchMirror.js';
-import type { GitLogger } from '../../src/git/gitLogger.js';
 import { mirrorDirectoryName } from '../../src/git/mirrorDirectoryName.js';
 import { openCatalogRepository } from '../../src/git/openCatalogRepository.js';
 import { readBranchFiles } from '../../src/git/readBranchFiles.js';
@@ -25,6 +24,7 @@ import { SMALL_CATALOG, writeFolderTree } from '../helpers/folderTree.js';
 import { startGitHttpServer, type GitHttpServer, type GitHttpServerOptions } from '../helpers/gitHttpServer.js';
 import { git, nativeBranches } from '../helpers/nativeGit.js';
 import { makeTempDir } from '../helpers/tempDir.js';
+import { recordingLogger, type LogLine } from '../helpers/recordingLogger.js';
 
 type ProxyMode = 'forward' | 'hang';
 
@@ -74,20 +74,6 @@ async function startProxy(t: TestContext, targetPort: number): Promise<Switchabl
     },
     close,
   };
-}
-
-interface LogLine {
-  readonly level: string;
-  readonly details: Record<string, unknown>;
-  readonly message: string;
-}
-
-function recordingLogger(): GitLogger & { readonly lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: string) => (details: Record<string, unknown>, message: string): void => {
-    lines.push({ level, details, message });
-  };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 interface Remote {
