@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     // What indexing a large catalog allocates would stay resident here for good; a child's goes back when it exits.
     childProcessFromBranches: CHILD_PROCESS_FROM_BRANCHES,
     // Records re-read after pushes are served in their saved form once saved, and what they held goes back.
-    adopt: { served: () => store.current, swap: (next) => store.swap(next), onDetailsReleased: () => collector.changed() },
+    adopt: { served: () => store.current, swap: (next) => store.swap(next) },
   });
   const { snapshot, saver } = first;
   store.swap(snapshot);

@@ -51,7 +51,7 @@ export const ADOPT_FROM_INDEXED_BRANCHES = 16;
  */
 export async function adoptSavedIndex(options: AdoptSavedIndexOptions): Promise<AdoptedSavedIndex | undefined> {
   const { saved, pause, logger } = options;
-  const loaded = await loadSavedIndex({ ...options, pause });
+  const loaded = await loadSavedIndex(options);
   if (loaded.kind !== 'loaded') return undefined;
   if (loaded.header.snapshotId !== saved.id) {
     logger.warn({ file: options.file, saved: saved.id, found: loaded.header.snapshotId }, 'the saved index holds another snapshot than the one just saved; not adopting it');

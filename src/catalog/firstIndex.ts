@@ -114,6 +114,7 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
     // The first save after this start copies what is still served as it was loaded.
     loaded: saved.kind === 'loaded' ? saved.layout : undefined,
     adopt: options.adopt,
+    onDetailsReleased: options.onDetailsReleased,
   });
   // What the child saved was read from git at this start, as much as what was indexed here.
   const fromGit = previous === undefined || childProcess !== undefined;

@@ -46,6 +46,8 @@ export interface IndexSaverOptions {
   readonly loaded?: SavedLayout;
   /** Where a saved snapshot read back from its file is served (see adoptSavedIndex); absent: never read back. */
   readonly adopt?: AdoptTarget;
+  /** Called whenever the parsed fields of records read back were decoded and let go again (see SavedDetails). */
+  readonly onDetailsReleased?: () => void;
 }
 
 /** The store a saver's snapshots come from, as adopting needs it. */
@@ -54,8 +56,6 @@ export interface AdoptTarget {
   served(): CatalogSnapshot | undefined;
   /** Serves `snapshot`, the one served read back from its saved file. */
   swap(snapshot: CatalogSnapshot): void;
-  /** Called whenever the adopted records' decoded parsed fields were let go. */
-  readonly onDetailsReleased?: () => void;
   /** See worthAdopting; for tests. */
   readonly fromBranches?: number;
 }
@@ -201,11 +201,12 @@ export class IndexSaver {
 
   /** Serves `snapshot` as read back from the file just written, when it is still served and that is worth a load. */
   async #adoptSaved(snapshot: CatalogSnapshot): Promise<void> {
-    const { adopt, file, serviceVersion, repository, gitUrl, logger } = this.#options;
+    const { adopt, file, serviceVersion, repository, gitUrl, logger, onDetailsReleased } = this.#options;
+    if (adopt === undefined || this.#closing || adopt.served() !== snapshot) return;
     const indexed = indexedBranches(snapshot);
-    if (adopt === undefined || this.#closing || !worthAdopting(indexed, snapshot.branches.size, adopt.fromBranches) || adopt.served() !== snapshot) return;
+    if (!worthAdopting(indexed, snapshot.branches.size, adopt.fromBranches)) return;
     const started = performance.now();
-    const adopted = await adoptSavedIndex({ file, serviceVersion, repository, gitUrl, logger, saved: snapshot, pause: nextTurn, onDetailsReleased: adopt.onDetailsReleased });
+    const adopted = await adoptSavedIndex({ file, serviceVersion, repository, gitUrl, logger, saved: snapshot, pause: nextTurn, onDetailsReleased });
     // Whatever was swapped in meanwhile (a push) is newer than the file: its own save adopts.
     if (adopted === undefined || adopt.served() !== snapshot || this.#last === undefined) return;
     this.#saved = adopted.snapshot;
