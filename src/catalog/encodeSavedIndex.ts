@@ -1,17 +1,21 @@
 // encodeSavedIndex: a snapshot as the pieces of a saved index file (see
-// savedIndex.ts), in order. Bodies and files are not copied: the blob part is
-// the snapshot's own buffers. Given the layout of the previous save, a chunk
-// whose branch records and served answers are the very same objects as then
-// is not encoded again: its structure and details are copied from the
-// previous file (a push changes one chunk of ~150 at 10,000 branches). The
-// chunks that are encoded go one per turn of the event loop, so a save never
-// holds requests up for more than one.
+// savedIndex.ts), in order. Fresh bodies and files are not copied: the blob
+// part lists the snapshot's own buffers. Given the layout of the previous
+// save, a chunk whose branch records and served answers are the very same
+// objects as then is not encoded again: its structure, blobs and details are
+// copied from the previous file (a push changes one chunk of ~150 at 10,000
+// branches), so restored bytes, which stay in that file, are not read into
+// memory to be written again. The chunks that are encoded go one per turn of
+// the event loop, so a save never holds requests up for more than one.
 
+import { createHash } from 'node:crypto';
 import { serialize } from 'node:v8';
-import type { BranchRecord, WorkerRecord } from './branchRecord.js';
+import type { BranchFile, BranchRecord, WorkerRecord } from './branchRecord.js';
 import type { CachedBody } from './cachedBody.js';
 import type { FilePart } from './hashFileParts.js';
+import { keptBytes } from './restoredBodies.js';
 import { peekSavedBranch, peekSavedWorker } from './restoreSavedSnapshot.js';
+import { endedEarly, type KeptBytes } from './savedBlobPart.js';
 import { piecesSha256, SAVE_CHUNK_BRANCHES, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, sha256Hex, type SavedChunk, type SavedChunkDetails, type SavedIndexHeader } from './savedIndex.js';
 import { chunkBranches } from './savedIndexChunks.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
@@ -30,16 +34,24 @@ export interface EncodeSavedIndexOptions {
   readonly previous?: SavedLayout;
 }
 
-/** A piece of the file: bytes to write, or a range of the previous file to copy as it is. */
-export type SavedPiece = Uint8Array | { readonly copy: FilePart };
+/**
+ * A piece of the file: bytes to write, a range of the previous file to copy
+ * as it is, or a restored file or body, whose bytes are in the file it was
+ * restored from.
+ */
+export type SavedPiece = Uint8Array | { readonly copy: FilePart } | { readonly kept: KeptBytes };
+
+/** Files and bodies as the blob part lists them: their own buffers, or bytes kept in a saved file (restored ones). */
+type BlobPiece = Uint8Array | KeptBytes;
 
 /** One chunk as written: what it was made from (compared by identity) and where its pieces are. */
 export interface SavedChunkLayout {
   readonly records: readonly BranchRecord[];
   /** Per worker of `records`, in order: the served answer saved with it, if any. */
   readonly answers: ReadonlyArray<ServedWorker | undefined>;
-  /** Its structure and details pieces, length prefixes included. */
+  /** Its structure and details pieces, length prefixes included, and its range of the blob part. */
   readonly structure: FilePart;
+  readonly blobs: FilePart;
   readonly details: FilePart;
   readonly structureSha256: string;
   readonly blobBytes: number;
@@ -74,10 +86,10 @@ interface ChunkOut {
   readonly key: string;
   readonly records: readonly BranchRecord[];
   readonly answers: ReadonlyArray<ServedWorker | undefined>;
-  readonly blobs: readonly Uint8Array[];
   readonly blobBytes: number;
   readonly structureSha256: string;
-  /** Fresh bytes (without length prefix), or the previous file's pieces. */
+  /** Fresh bytes (structure and details without length prefix), or the previous file's pieces. */
+  readonly blobs: readonly BlobPiece[] | FilePart;
   readonly structure: Uint8Array | FilePart;
   readonly details: Uint8Array | FilePart;
 }
@@ -97,8 +109,8 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
     const key = chunkRecords[0]!.name;
     const before = previous?.chunks.get(key);
     if (before !== undefined && sameObjects(before.records, chunkRecords) && servedAsBefore(before, snapshot.workers)) {
-      // The same records and answers: their buffers, listed again, are the blob part written then.
-      out.push({ ...before, key, blobs: blobsOf(chunkRecords, before.answers) });
+      // The same records and answers: the previous file holds all three pieces as they would be written now.
+      out.push({ ...before, key });
       sincePause += chunkRecords.length / COMPARE_COST_RATIO;
       continue;
     }
@@ -106,10 +118,10 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
     encodedChunks += 1;
     const answers = savedAnswers(chunkRecords, snapshot.workers);
     const blobs = blobsOf(chunkRecords, answers);
-    const blobBytes = blobs.reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    const blobBytes = blobs.reduce((sum, blob) => sum + blobLength(blob), 0);
     const { chunk, details } = saveChunk(chunkRecords, answers);
     const detailsBytes = serialize(details);
-    const structureBytes = serialize({ ...chunk, blobBytes, blobsSha256: sha256Hex(blobs), detailsBytes: detailsBytes.byteLength, detailsSha256: sha256Hex(detailsBytes) } satisfies SavedChunk);
+    const structureBytes = serialize({ ...chunk, blobBytes, blobsSha256: blobsSha256(blobs), detailsBytes: detailsBytes.byteLength, detailsSha256: sha256Hex(detailsBytes) } satisfies SavedChunk);
     out.push({ key, records: chunkRecords, answers, blobs, blobBytes, structureSha256: sha256Hex(structureBytes), structure: structureBytes, details: detailsBytes });
   }
 
@@ -144,12 +156,17 @@ export async function encodeSavedIndex(options: EncodeSavedIndexOptions): Promis
     return placed;
   };
   const structureAt = out.map((chunk) => place(chunk.structure));
-  for (const chunk of out) pieces.push(...chunk.blobs);
-  position += blobBytes;
+  const blobsAt = out.map((chunk) => {
+    const placed = { position, length: chunk.blobBytes };
+    if (isFilePart(chunk.blobs)) pieces.push({ copy: chunk.blobs });
+    else for (const blob of chunk.blobs) pieces.push(blob instanceof Uint8Array ? blob : { kept: blob });
+    position += chunk.blobBytes;
+    return placed;
+  });
   const detailsAt = out.map((chunk) => place(chunk.details));
   const layout = new Map<string, SavedChunkLayout>();
   out.forEach((chunk, at) => {
-    layout.set(chunk.key, { records: chunk.records, answers: chunk.answers, structure: structureAt[at]!, details: detailsAt[at]!, structureSha256: chunk.structureSha256, blobBytes: chunk.blobBytes });
+    layout.set(chunk.key, { records: chunk.records, answers: chunk.answers, structure: structureAt[at]!, blobs: blobsAt[at]!, details: detailsAt[at]!, structureSha256: chunk.structureSha256, blobBytes: chunk.blobBytes });
   });
   return { header, pieces, bytes: position, layout: { structureSha256: header.structureSha256, chunks: layout }, encodedChunks, copiedChunks: out.length - encodedChunks };
 }
@@ -190,17 +207,65 @@ function servesExactly(answer: ServedWorker, worker: WorkerRecord, record: Branc
 }
 
 /** The chunk's blob part, in the order saveChunk refers to it: per worker its files, then its saved bodies. */
-function blobsOf(records: readonly BranchRecord[], answers: ReadonlyArray<ServedWorker | undefined>): Uint8Array[] {
-  const blobs: Uint8Array[] = [];
+function blobsOf(records: readonly BranchRecord[], answers: ReadonlyArray<ServedWorker | undefined>): BlobPiece[] {
+  const blobs: BlobPiece[] = [];
   let worker = 0;
   for (const record of records) {
     for (const { files } of record.workers) {
-      for (const file of files.values()) blobs.push(file.bytes);
+      for (const file of files.values()) addBlob(blobs, fileBlob(file));
       const answer = answers[worker++];
-      if (answer !== undefined) blobs.push(answer.legacy.body, answer.v1.body, answer.cloneUrl.body);
+      if (answer !== undefined) for (const body of [answer.legacy, answer.v1, answer.cloneUrl]) addBlob(blobs, bodyBlob(body));
     }
   }
   return blobs;
+}
+
+/** Appends `blob`, as one range with the last when both are bytes kept one after the other in the same file. */
+function addBlob(blobs: BlobPiece[], blob: BlobPiece): void {
+  const last = blobs.at(-1);
+  if (blob instanceof Uint8Array || last === undefined || last instanceof Uint8Array || last.file !== blob.file || last.position + last.length !== blob.position) {
+    blobs.push(blob);
+    return;
+  }
+  blobs[blobs.length - 1] = { file: last.file, position: last.position, length: last.length + blob.length };
+}
+
+// Restored bytes are not read into buffers of their own to be listed, measured or hashed (see KeptBytes).
+function fileBlob(file: BranchFile): BlobPiece {
+  return keptBytes(file) ?? file.bytes;
+}
+
+function bodyBlob(body: CachedBody): BlobPiece {
+  return keptBytes(body) ?? body.body;
+}
+
+function blobLength(blob: BlobPiece): number {
+  return blob instanceof Uint8Array ? blob.byteLength : blob.length;
+}
+
+/** Kept bytes pass through this on their way into a chunk's digest. */
+const hashScratch = Buffer.allocUnsafeSlow(256 * 1024);
+
+/** The sha256 of a chunk's blobs in order, as sha256Hex of their bytes gives it. */
+function blobsSha256(blobs: readonly BlobPiece[]): string {
+  const hash = createHash('sha256');
+  for (const blob of blobs) {
+    if (blob instanceof Uint8Array) {
+      hash.update(blob);
+      continue;
+    }
+    for (let done = 0; done < blob.length;) {
+      const target = hashScratch.subarray(0, Math.min(hashScratch.length, blob.length - done));
+      blob.file.readSyncInto(target, blob.position + done, 'blob part', endedEarly);
+      hash.update(target);
+      done += target.byteLength;
+    }
+  }
+  return hash.digest('hex');
+}
+
+function isFilePart(blobs: readonly BlobPiece[] | FilePart): blobs is FilePart {
+  return !Array.isArray(blobs);
 }
 
 function sameObjects<T>(before: readonly T[], now: readonly T[]): boolean {
@@ -228,9 +293,9 @@ function saveChunk(records: readonly BranchRecord[], answers: ReadonlyArray<Serv
     return index;
   };
   let blobOffset = 0;
-  const blob = (bytes: Uint8Array): [number, number] => {
-    const ref: [number, number] = [blobOffset, bytes.byteLength];
-    blobOffset += bytes.byteLength;
+  const blob = (bytes: BlobPiece): [number, number] => {
+    const ref: [number, number] = [blobOffset, blobLength(bytes)];
+    blobOffset += ref[1];
     return ref;
   };
   const workerCounts: number[] = [];
@@ -264,13 +329,13 @@ function saveChunk(records: readonly BranchRecord[], answers: ReadonlyArray<Serv
       for (const [name, file] of files) {
         fileNames.push(name);
         fileOids.push(file.oid);
-        fileBlobs.push(...blob(file.bytes));
+        fileBlobs.push(...blob(fileBlob(file)));
       }
       const answer = answers[workerAt++];
       servedFlags.push(answer === undefined ? 0 : 1);
       if (answer === undefined) continue;
       for (const body of [answer.legacy, answer.v1, answer.cloneUrl]) {
-        bodyBlobs.push(...blob(body.body));
+        bodyBlobs.push(...blob(bodyBlob(body)));
         addBody(body);
       }
       for (const body of answer.files.values()) addBody(body);

@@ -1,19 +1,20 @@
 // loadSavedIndex: reads the saved index file, if there is one, and turns it
 // into the snapshot a restart rebuilds from. The structure part is verified
-// before it is decoded; then a worker thread reads each chunk's blobs into
-// shared memory and hashes them (hashFileParts) while this thread restores
-// the records over that memory, and nothing is returned before every
-// checksum matches. (WebCrypto's digest would copy its input on this thread
-// first, and hashing 80 MB here costs ~60 ms at 10,000 branches on the
-// critical path.) A file that fails any check is logged, deleted and
-// ignored: the caller indexes from git.
+// before it is decoded; then a worker thread reads each chunk's blobs and
+// hashes them (hashFileParts) while this thread restores the records over
+// the blob part, which stays in the file (SavedBlobPart), and nothing is
+// returned before every checksum matches. (Hashing its 80 MB here costs
+// ~60 ms at 10,000 branches on the critical path.) A file that fails any
+// check is logged, deleted and ignored: the caller indexes from git.
 
 import { hashFileParts, type FilePart } from './hashFileParts.js';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { GitLogger } from '../git/gitLogger.js';
 import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, type DecodedStructure, type ExpectedSavedIndex } from './decodeSavedIndex.js';
 import type { SavedChunkLayout, SavedLayout } from './encodeSavedIndex.js';
-import { readExactly, readExactlyInto } from './readExactly.js';
+import { OpenSavedFile } from './openSavedFile.js';
+import { readExactly } from './readExactly.js';
+import { SavedBlobPart } from './savedBlobPart.js';
 import { restoreSavedSnapshot, type RestoredChunk } from './restoreSavedSnapshot.js';
 import { SavedDetails } from './savedDetails.js';
 import { PIECE_PREFIX_BYTES, sha256Hex, type SavedChunk, type SavedIndexHeader } from './savedIndex.js';
@@ -37,11 +38,11 @@ export interface LoadSavedIndexOptions extends ExpectedSavedIndex {
 
 /** Milliseconds of each step, for the log and the warm-restart measurement. */
 export interface SavedIndexTimings {
-  /** Reading the file's parts. */
+  /** Reading the structure part (the blob part stays in the file; the details are read later). */
   readonly readMs: number;
   /** Verifying and v8-deserialising the structure part's columns (records' parsed fields wait: see restoreSavedSnapshot). */
   readonly decodeMs: number;
-  /** Records and served workers rebuilt over the blob buffer, shapes checked. */
+  /** Records and served workers rebuilt over the blob part, shapes checked. */
   readonly restoreMs: number;
   /** Waiting for the worker thread's checksums once the rest was done (they run alongside). */
   readonly verifyWaitMs: number;
@@ -79,7 +80,7 @@ export async function loadSavedIndex(options: LoadSavedIndexOptions): Promise<Lo
   let owned = true;
   try {
     const loaded = await readOpened(handle, options);
-    // The details part is read later, through the same descriptor (SavedDetails closes it once unreachable).
+    // The blob and details parts are read later, through the same descriptor (OpenSavedFile closes it once unreachable).
     owned = false;
     return loaded;
   } catch (error) {
@@ -122,29 +123,21 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
   const blobParts = chunkParts(chunks, 'blobBytes', blobStart, header.blobBytes);
   // Each chunk's details are one length-prefixed piece (see savedIndex.ts).
   const detailsParts = chunkParts(chunks, 'detailsBytes', blobStart + header.blobBytes, header.detailsBytes, PIECE_PREFIX_BYTES);
-  // A large blob part is read by the hashing thread, into shared memory, and hashed there as it
-  // arrives, while this thread restores the records over that memory: the part is read from the
-  // file once, off this thread. Restoring makes views only, and nothing reads them before the
-  // digests match. Starting a worker costs tens of milliseconds: a small part is read and hashed
+  // The blob part stays in the file: every restored file and body is read from it when asked for
+  // (SavedBlobPart), through this descriptor. It is hashed before anything restored over it is
+  // returned. A large part is hashed on a worker thread that reads it itself, while this thread
+  // restores the records; starting a worker costs tens of milliseconds, so a small part is hashed
   // here (hashHere), as is a large one when the worker fails to start or read.
-  const shared = header.blobBytes >= (options.threadReadMinBytes ?? WORKER_HASH_MIN_BYTES) ? new SharedArrayBuffer(header.blobBytes) : undefined;
-  const hashed = shared !== undefined
-    ? (options.hashOnThread ?? hashFileParts)(handle.fd, blobParts, { buffer: shared, start: blobStart }).then((digests) => digests, () => undefined)
-    : Promise.resolve(undefined);
+  const onThread = header.blobBytes >= (options.threadReadMinBytes ?? WORKER_HASH_MIN_BYTES);
+  const hashed = onThread ? (options.hashOnThread ?? hashFileParts)(handle.fd, blobParts).then((digests) => digests, () => undefined) : Promise.resolve(undefined);
   try {
-    // Its own allocation: the blob buffer stays alive under every served body, the structure's is garbage once decoded.
-    const blobs = shared !== undefined ? Buffer.from(shared) : await readPart(handle, header.blobBytes, blobStart);
-    const read = performance.now();
-    const details = new SavedDetails({ handle, parts: detailsParts, sha256s: chunks.map((chunk) => chunk.detailsSha256), keepDecodedMs: options.keepDecodedMs, onReleased: options.onDetailsReleased });
+    const file = new OpenSavedFile(handle);
+    const blobs = new SavedBlobPart(file, blobStart, header.blobBytes);
+    const details = new SavedDetails({ file, parts: detailsParts, sha256s: chunks.map((chunk) => chunk.detailsSha256), keepDecodedMs: options.keepDecodedMs, onReleased: options.onDetailsReleased });
     const { snapshot, chunks: restoredChunks } = await restoreSavedSnapshot(header, chunks, blobs, details, options.pause);
-    const layout = savedLayout({ header, structureOffset, structure, decoded: decodedStructure, restored: restoredChunks, detailsParts });
+    const layout = savedLayout({ header, structureOffset, structure, decoded: decodedStructure, restored: restoredChunks, blobParts, detailsParts });
     const restored = performance.now();
-    let digests = await hashed;
-    if (digests === undefined) {
-      if (shared !== undefined) await readExactlyInto(handle, blobs, blobStart, endedEarly);
-      digests = hashHere(blobs, blobParts, blobStart);
-    }
-    verify(digests, chunks);
+    verify((await hashed) ?? await hashHere(handle, blobParts), chunks);
     const verified = performance.now();
     return {
       kind: 'loaded',
@@ -160,7 +153,7 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
       header,
       layout,
       bytes: size,
-      timings: { readMs: structureRead - started + (read - decoded), decodeMs: decoded - structureRead, restoreMs: restored - read, verifyWaitMs: verified - restored },
+      timings: { readMs: structureRead - started, decodeMs: decoded - structureRead, restoreMs: restored - decoded, verifyWaitMs: verified - restored },
     };
   } finally {
     // The worker reads through the same descriptor: the caller closes it only after the worker is done.
@@ -174,13 +167,15 @@ interface LayoutParts {
   readonly structure: Buffer;
   readonly decoded: DecodedStructure;
   readonly restored: readonly RestoredChunk[];
+  /** Where each chunk's blobs are. */
+  readonly blobParts: readonly FilePart[];
   /** Where each chunk's details are, length prefix included. */
   readonly detailsParts: readonly FilePart[];
 }
 
 /** The file's layout as encodeSavedIndex would have given it: pieces with their length prefixes. */
 function savedLayout(parts: LayoutParts): SavedLayout {
-  const { header, structureOffset, structure, decoded, restored, detailsParts } = parts;
+  const { header, structureOffset, structure, decoded, restored, blobParts, detailsParts } = parts;
   const chunks = new Map<string, SavedChunkLayout>();
   decoded.chunks.forEach((chunk, at) => {
     const piece = decoded.pieces[at]!;
@@ -190,6 +185,7 @@ function savedLayout(parts: LayoutParts): SavedLayout {
       records,
       answers,
       structure: { position: structureOffset + piece.byteOffset - structure.byteOffset - PIECE_PREFIX_BYTES, length: PIECE_PREFIX_BYTES + piece.byteLength },
+      blobs: blobParts[at]!,
       details: detailsParts[at]!,
       structureSha256: decoded.digests[at]!,
       blobBytes: chunk.blobBytes,
@@ -227,9 +223,11 @@ function verify(digests: readonly string[], chunks: readonly SavedChunk[]): void
   }
 }
 
-/** When no worker thread hashed them: the same digests, on this thread. */
-function hashHere(blobs: Buffer, parts: readonly FilePart[], blobStart: number): string[] {
-  return parts.map(({ position, length }) => sha256Hex(blobs.subarray(position - blobStart, position - blobStart + length)));
+/** When no worker thread hashed them: the same digests, on this thread, a chunk's part at a time. */
+async function hashHere(handle: FileHandle, parts: readonly FilePart[]): Promise<string[]> {
+  const digests: string[] = [];
+  for (const { position, length } of parts) digests.push(sha256Hex(await readPart(handle, length, position)));
+  return digests;
 }
 
 /** `length` bytes at `position`; a file that ends first is malformed (truncated while it was read?). */

@@ -1,7 +1,7 @@
 // restoreSavedSnapshot: decoded saved chunks back into a CatalogSnapshot —
 // records with their file bytes and served workers with their prebuilt
-// bodies, every byte a view of the one blob buffer, made when read (see
-// restoredBodies). The result is never
+// bodies, every byte a place in the file's blob part, read when asked for
+// (see restoredBodies). The result is never
 // served as it is: it is the `previous` buildSnapshot reuses records from,
 // and only where a branch's tip is still the saved oid.
 //
@@ -22,6 +22,7 @@ import type { CachedBody } from './cachedBody.js';
 import { isSha256 } from './decodeSavedIndex.js';
 import { SERVED_FILES } from './indexBranch.js';
 import { RestoredBody, RestoredFile, RestoredFileBody, type BlobPlace } from './restoredBodies.js';
+import type { SavedBlobPart } from './savedBlobPart.js';
 import type { SavedChunk, SavedChunkDetails, SavedIndexHeader } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
@@ -71,7 +72,7 @@ export interface RestoredSnapshot {
  * `pause`, when given, runs between chunks: a service restoring a file while
  * it serves (adoptSavedIndex) lets requests in, where a start restores in one go.
  */
-export async function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly SavedChunk[], blobs: Buffer, source: DetailsSource, pause?: () => Promise<void>): Promise<RestoredSnapshot> {
+export async function restoreSavedSnapshot(header: SavedIndexHeader, chunks: readonly SavedChunk[], blobs: SavedBlobPart, source: DetailsSource, pause?: () => Promise<void>): Promise<RestoredSnapshot> {
   const branches = new Map<string, BranchRecord>();
   const workers = new Map<string, ServedWorker>();
   // Each chunk's blob offsets count from where its blobs start (loadSavedIndex checked the sizes add up).
@@ -79,7 +80,7 @@ export async function restoreSavedSnapshot(header: SavedIndexHeader, chunks: rea
   const restored: RestoredChunk[] = [];
   for (const [index, chunk] of chunks.entries()) {
     const checked = checkChunk(chunk);
-    restored.push(restoreChunk({ chunk: checked, details: { read: () => source.chunk(index), peek: () => source.peek(index) }, blobs: blobs.subarray(blobStart, blobStart + checked.blobBytes), branches, workers }));
+    restored.push(restoreChunk({ chunk: checked, details: { read: () => source.chunk(index), peek: () => source.peek(index) }, blobs: blobs.part(blobStart, checked.blobBytes), branches, workers }));
     blobStart += checked.blobBytes;
     if (pause !== undefined) await pause();
   }
@@ -95,7 +96,7 @@ export function isRestoredBranch(record: BranchRecord): boolean {
 interface ChunkTarget {
   readonly chunk: SavedChunk;
   readonly details: ChunkDetails;
-  readonly blobs: Buffer;
+  readonly blobs: SavedBlobPart;
   readonly branches: Map<string, BranchRecord>;
   readonly workers: Map<string, ServedWorker>;
 }

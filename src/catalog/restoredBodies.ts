@@ -1,24 +1,24 @@
 // The bytes a restored record serves — its branch files and its prebuilt
-// bodies — as places in the blob buffer, each Buffer made when it is read.
-// Kept as Buffers, a warm restart of 10,000 branches held 70,000 views
-// (96 bytes each) plus an object apiece to carry them and their ETags, and
-// 40,000 file ETags that are their blob oid in quotes: 12 MB of the heap for
-// bytes that one buffer already holds. A view costs ~0.1 µs to make, once
-// per request that sends it.
+// bodies — as places in the saved file's blob part, each read from the file
+// when it is asked for (see SavedBlobPart). Kept as Buffers, a warm restart
+// of 10,000 branches held 70,000 views (96 bytes each) plus an object apiece
+// to carry them and their ETags, and 40,000 file ETags that are their blob
+// oid in quotes: 12 MB of the heap, beside the 80 MB of bytes themselves.
 
 import type { BranchFile } from './branchRecord.js';
 import type { CachedBody } from './cachedBody.js';
+import type { KeptBytes, SavedBlobPart } from './savedBlobPart.js';
 
-/** Where a file or a body is in a chunk's part of the blob buffer. */
+/** Where a file or a body is in a chunk's range of the blob part. */
 export interface BlobPlace {
-  readonly blobs: Buffer;
+  readonly blobs: SavedBlobPart;
   readonly offset: number;
   readonly length: number;
 }
 
-/** Bytes in a chunk's part of the blob buffer, viewed when read. */
+/** Bytes in a chunk's range of the blob part, read when asked for. */
 abstract class BlobSlice {
-  readonly #blobs: Buffer;
+  readonly #blobs: SavedBlobPart;
   readonly #offset: number;
   readonly #length: number;
 
@@ -28,9 +28,19 @@ abstract class BlobSlice {
     this.#length = place.length;
   }
 
-  protected view(): Buffer {
-    return Buffer.from(this.#blobs.buffer, this.#blobs.byteOffset + this.#offset, this.#length);
+  /** Where the bytes are in the saved file. */
+  get kept(): KeptBytes {
+    return this.#blobs.kept(this.#offset, this.#length);
   }
+
+  protected read(): Buffer {
+    return this.#blobs.read(this.#offset, this.#length);
+  }
+}
+
+/** Where a restored file's or body's bytes are in the saved file; undefined for one held in memory. */
+export function keptBytes(value: object): KeptBytes | undefined {
+  return value instanceof BlobSlice ? value.kept : undefined;
 }
 
 /** A branch file of a worker whose bodies were not saved (it was not served). */
@@ -43,7 +53,7 @@ export class RestoredFile extends BlobSlice implements BranchFile {
   }
 
   get bytes(): Buffer {
-    return this.view();
+    return this.read();
   }
 
   /** The plain file, as a freshly indexed record holds it (see SavedWorkerRecord.toJSON). */
@@ -92,7 +102,7 @@ export class RestoredBody extends BlobSlice implements CachedBody {
   }
 
   get body(): Buffer {
-    return this.view();
+    return this.read();
   }
 }
 

@@ -4,6 +4,7 @@
 // never a torn one under the real name. Pieces the encoder copied from the
 // previous save are read from `source`, that file opened before it was
 // replaced (so they are the bytes that were written, whatever is at the path now),
+// and restored files and bodies from the file they were restored from, all
 // through one buffer reused from batch to batch: a save after a push copies
 // ~40 MB of structure and details at 10,000 branches, and a fresh buffer per
 // read left that much garbage outside the heap after every save, held until
@@ -14,6 +15,7 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { EncodedSavedIndex, SavedPiece } from './encodeSavedIndex.js';
 import { readExactlyInto } from './readExactly.js';
+import { endedEarly } from './savedBlobPart.js';
 
 // writev takes at most IOV_MAX (1024 on Linux) buffers a call.
 const BUFFERS_PER_WRITE = 1024;
@@ -48,22 +50,24 @@ export async function saveIndex(file: string, encoded: EncodedSavedIndex, source
 }
 
 /**
- * The pieces as buffers, at most BUFFERS_PER_WRITE at a time; copied ones are
- * read from `source` into one buffer of `copyBytes`, and a batch ends when it
- * is full. The caller writes each batch before asking for the next.
+ * The pieces as buffers, at most BUFFERS_PER_WRITE at a time; copied ones (a
+ * range of `source`, or bytes kept in the file a record was restored from)
+ * are read into one buffer of `copyBytes`, and a batch ends when it is full.
+ * The caller writes each batch before asking for the next.
  */
 async function* batches(pieces: readonly SavedPiece[], source: FileHandle | undefined, copyBytes: number): AsyncGenerator<Uint8Array[]> {
-  const copyBuffer = pieces.some((piece) => !(piece instanceof Uint8Array)) ? Buffer.allocUnsafeSlow(copyBytes) : undefined;
+  let copyBuffer: Buffer | undefined;
   let batch: Uint8Array[] = [];
   let copyUsed = 0;
   for (const piece of pieces) {
     if (piece instanceof Uint8Array) {
       batch.push(piece);
     } else {
-      if (source === undefined || copyBuffer === undefined) throw new Error('saveIndex: a piece to copy, and no previous file to copy it from');
-      for (let done = 0; done < piece.copy.length;) {
-        const slice = copyBuffer.subarray(copyUsed, copyUsed + Math.min(copyBytes - copyUsed, piece.copy.length - done));
-        await readExactlyInto(source, slice, piece.copy.position + done, () => new Error('saveIndex: the previous saved index ended before a piece to copy'));
+      const length = 'copy' in piece ? piece.copy.length : piece.kept.length;
+      copyBuffer ??= Buffer.allocUnsafeSlow(copyBytes);
+      for (let done = 0; done < length;) {
+        const slice = copyBuffer.subarray(copyUsed, copyUsed + Math.min(copyBytes - copyUsed, length - done));
+        await copyInto(slice, piece, done, source);
         batch.push(slice);
         copyUsed += slice.byteLength;
         done += slice.byteLength;
@@ -81,6 +85,13 @@ async function* batches(pieces: readonly SavedPiece[], source: FileHandle | unde
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/** Fills `slice` with the bytes of a piece to copy, from `offset` on. */
+function copyInto(slice: Uint8Array, piece: Exclude<SavedPiece, Uint8Array>, offset: number, source: FileHandle | undefined): Promise<void> {
+  if ('kept' in piece) return readExactlyInto(piece.kept.file.handle, slice, piece.kept.position + offset, endedEarly);
+  if (source === undefined) throw new Error('saveIndex: a piece to copy, and no previous file to copy it from');
+  return readExactlyInto(source, slice, piece.copy.position + offset, () => new Error('saveIndex: the previous saved index ended before a piece to copy'));
 }
 
 /** writev may write less than asked; the rest is written again. */

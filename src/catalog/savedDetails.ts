@@ -17,22 +17,20 @@
 // a mismatch is a SavedIndexError, from then on for every read, and the
 // caller rebuilds from git.
 //
-// The file is read through the descriptor the load opened: the saver never
-// writes a saved index in place (it renames a new file over it), so those
-// bytes stay what was verified for as long as any restored record is
-// served. The descriptor is closed once nothing can read through it any more.
+// The file is read through the descriptor the load opened (OpenSavedFile),
+// which keeps the bytes that were verified for as long as any restored
+// record is served.
 
-import { readSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { deserializeSaved } from './decodeSavedIndex.js';
 import type { FilePart } from './hashFileParts.js';
+import type { OpenSavedFile } from './openSavedFile.js';
 import { readExactlyInto } from './readExactly.js';
 import { PIECE_PREFIX_BYTES, sha256Hex, type SavedChunkDetails } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 
 export interface SavedDetailsOptions {
-  /** The saved index, open; closed once this object is unreachable. */
-  readonly handle: FileHandle;
+  /** The saved index, open. */
+  readonly file: OpenSavedFile;
   /** Per chunk of the structure part, where its details are in the file, length prefix included (checked by the caller to make up the part). */
   readonly parts: readonly FilePart[];
   /** Per chunk, the hex sha256 of its details. */
@@ -45,11 +43,6 @@ export interface SavedDetailsOptions {
 
 export const KEEP_DECODED_MS = 10_000;
 
-/** Closes a descriptor once the SavedDetails that read through it is collected (the last restored record went). */
-const openFiles = new FinalizationRegistry<FileHandle>((handle) => {
-  void handle.close().catch(() => undefined);
-});
-
 interface Piece {
   /** Where its bytes start in the file (after the length prefix). */
   readonly position: number;
@@ -58,7 +51,7 @@ interface Piece {
 }
 
 export class SavedDetails {
-  readonly #handle: FileHandle;
+  readonly #file: OpenSavedFile;
   readonly #pieces: readonly Piece[];
   readonly #keepDecodedMs: number;
   readonly #onReleased: (() => void) | undefined;
@@ -70,11 +63,10 @@ export class SavedDetails {
   #verifying: Promise<void> | undefined;
 
   constructor(options: SavedDetailsOptions) {
-    this.#handle = options.handle;
+    this.#file = options.file;
     this.#pieces = options.parts.map(({ position, length }, at) => ({ position: position + PIECE_PREFIX_BYTES, length: length - PIECE_PREFIX_BYTES, sha256: options.sha256s[at]! }));
     this.#keepDecodedMs = options.keepDecodedMs ?? KEEP_DECODED_MS;
     this.#onReleased = options.onReleased;
-    openFiles.register(this, options.handle);
   }
 
   /** The details of one chunk: read, verified and decoded now unless decoded since reads last stopped. */
@@ -156,7 +148,7 @@ export class SavedDetails {
       if (this.#failure !== undefined) throw this.#failure;
       const target = buffer.subarray(0, PIECE_PREFIX_BYTES + piece.length);
       try {
-        await readExactlyInto(this.#handle, target, piece.position - PIECE_PREFIX_BYTES, endedEarly);
+        await readExactlyInto(this.#file.handle, target, piece.position - PIECE_PREFIX_BYTES, endedEarly);
       } catch (error) {
         throw this.#fail(error instanceof SavedIndexError ? error : new SavedIndexError('SAVED_INDEX_MALFORMED', `the details part could not be read: ${String(error)}`));
       }
@@ -167,18 +159,8 @@ export class SavedDetails {
   }
 
   #readSync(piece: Piece): Buffer {
-    const buffer = Buffer.allocUnsafe(piece.length);
-    for (let filled = 0; filled < piece.length;) {
-      let read: number;
-      try {
-        read = readSync(this.#handle.fd, buffer, filled, piece.length - filled, piece.position + filled);
-      } catch (error) {
-        throw new SavedIndexError('SAVED_INDEX_MALFORMED', `the details part could not be read: ${String(error)}`);
-      }
-      if (read === 0) throw this.#fail(endedEarly());
-      filled += read;
-    }
-    return buffer;
+    // A read that failed may succeed later; a file that ended will not.
+    return this.#file.readSync(piece.position, piece.length, 'details part', () => this.#fail(endedEarly()));
   }
 
   /** The bytes, if they are the piece's; else the part is damaged, for good. */

@@ -46,10 +46,12 @@ export function compressedBody(cached: CachedBody, encoding: ContentEncoding): P
   }
   let compressed = variants.get(encoding);
   if (compressed === undefined) {
+    // Read once: a restored body is read from the saved file each time it is asked for.
+    const { body } = cached;
     compressed = encoding === 'br'
       // Quality 5 compresses within a few percent of 11 at a tenth of its cost.
-      ? brotliAsync(cached.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: cached.body.byteLength } })
-      : gzipAsync(cached.body, { level: 6 });
+      ? brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
+      : gzipAsync(body, { level: 6 });
     variants.set(encoding, compressed);
   }
   return compressed;

@@ -23,11 +23,13 @@ export function sendCached(request: FastifyRequest, reply: FastifyReply, cached:
     reply.header('etag', notModified).code(304).send();
     return undefined;
   }
-  const worthCompressing = cached.body.byteLength >= MIN_COMPRESSED_BYTES && isCompressible(cached.contentType);
+  // Read once: a restored body is read from the saved file each time it is asked for.
+  const { body } = cached;
+  const worthCompressing = body.byteLength >= MIN_COMPRESSED_BYTES && isCompressible(cached.contentType);
   const encoding = worthCompressing ? chooseEncoding(request.headers['accept-encoding']) : undefined;
   reply.header('etag', encodedEtag(etag, encoding)).type(cached.contentType);
   if (encoding === undefined) {
-    reply.send(cached.body);
+    reply.send(body);
     return undefined;
   }
   return compressedBody(cached, encoding).then((compressed) => {

@@ -26,18 +26,3 @@ test('a range past the end of the file rejects instead of hashing less', async (
   t.after(() => handle.close());
   await assert.rejects(hashFileParts(handle.fd, [{ position: 50, length: 100 }]));
 });
-
-test('given shared memory, the worker thread leaves each range\'s bytes there as well as their digests', async (t) => {
-  const file = path.join(await makeTempDir(t, 'rbee-hash'), 'shared.bin');
-  const bytes = randomBytes(3 * 1024 * 1024 + 7);
-  writeFileSync(file, bytes);
-  const start = 11;
-  const parts = [{ position: start, length: 1000 }, { position: start + 1000, length: bytes.length - start - 1000 }];
-  const buffer = new SharedArrayBuffer(bytes.length - start);
-  const handle = await open(file, 'r');
-  t.after(() => handle.close());
-  const digests = await hashFileParts(handle.fd, parts, { buffer, start });
-  assert.deepEqual(Buffer.from(buffer), bytes.subarray(start));
-  assert.deepEqual(digests, parts.map(({ position, length }) => createHash('sha256').update(bytes.subarray(position, position + length)).digest('hex')));
-  assert.throws(() => hashFileParts(handle.fd, [{ position: start, length: buffer.byteLength + 1 }], { buffer, start }), RangeError);
-});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -179,17 +179,20 @@ test('a flipped byte in the structure or the blob part is caught by the checksum
   }
 });
 
-test('a blob part the hashing thread reads into shared memory restores the same bytes, which go out over a real socket, compressed or not', async (t) => {
-  const { repo, save, load } = await setup(t);
-  await save(await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW }));
+test('hashed on the thread or here, restored bytes are read from the file the load verified, even once another is renamed over it, and go out over a real socket, compressed or not', async (t) => {
+  const { repo, save, load, file } = await setup(t);
+  const fresh = await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW });
+  await save(fresh);
   const here = await load();
   const onThread = await load({ threadReadMinBytes: 0 });
   if (here.kind !== 'loaded' || onThread.kind !== 'loaded') return assert.fail(`loaded: ${here.kind}, ${onThread.kind}`);
-  const [first] = onThread.snapshot.workers.values();
-  assert.ok(first !== undefined);
-  assert.ok(first.v1.body.buffer instanceof SharedArrayBuffer, 'read by the thread, not here');
-  assert.equal(here.snapshot.workers.get(first.record.id)?.v1.body.buffer instanceof SharedArrayBuffer, false, 'a small blob part is read here');
   assert.deepEqual(servedBytes(onThread.snapshot), servedBytes(here.snapshot));
+  assert.deepEqual(servedBytes(here.snapshot), servedBytes(fresh));
+  // What the saver does: a new file renamed over the path. The loaded snapshots keep reading the one they verified.
+  const replacement = `${file}.next`;
+  writeFileSync(replacement, Buffer.alloc(readFileSync(file).length, 0x78));
+  renameSync(replacement, file);
+  assert.deepEqual(servedBytes(here.snapshot), servedBytes(fresh), 'read from the loaded file, not the path');
 
   const serve = async (snapshot: CatalogSnapshot): Promise<string> => {
     const store = new CatalogStore();
@@ -231,8 +234,6 @@ test('when the hashing thread fails, the blob part is read and hashed here: the 
   const here = await context.load();
   const fallenBack = await context.load({ threadReadMinBytes: 0, hashOnThread: failingThread });
   if (here.kind !== 'loaded' || fallenBack.kind !== 'loaded') return assert.fail(`loaded: ${here.kind}, ${fallenBack.kind}`);
-  const [first] = fallenBack.snapshot.workers.values();
-  assert.ok(first?.v1.body.buffer instanceof SharedArrayBuffer, 'the shared buffer the thread would have filled');
   assert.deepEqual(servedBytes(fallenBack.snapshot), servedBytes(here.snapshot));
 
   const { bytes, headerEnd, header } = context;
@@ -327,6 +328,20 @@ test('a save of restored records writes what they were, and keeps none of their 
   assert.equal(loaded.snapshot.workers.get('llm-worker-rbee-cpu')!.record.version, fresh.workers.get('llm-worker-rbee-cpu')!.record.version);
   await idle();
   assert.equal(released(), 1, 'a read keeps its chunk, and is let go: the count above could have moved');
+});
+
+test('a save of restored records copies their bytes from the file they were restored from, over which it renames the new one', async (t) => {
+  const { repo, file, fresh, loaded, load } = await restored(t);
+  const encoded = await encodeSavedIndex({ snapshot: loaded.snapshot, serviceVersion: VERSION, repository: repositoryIdentity(repo), gitUrl: TEST_GIT_URL, now: NOW, chunkBranches: 3 });
+  // Every file and answer a place in the loaded file, none read into a buffer: a chunk's lie one after another, one range.
+  const kept = encoded.pieces.flatMap((piece) => (!(piece instanceof Uint8Array) && 'kept' in piece ? [piece.kept] : []));
+  assert.equal(kept.reduce((sum, range) => sum + range.length, 0), loaded.header.blobBytes);
+  assert.equal(kept.length, loaded.layout.chunks.size);
+  await saveIndex(file, encoded);
+  const again = await load();
+  if (again.kind !== 'loaded') return assert.fail(again.kind);
+  assert.deepEqual(servedBytes(again.snapshot), servedBytes(fresh));
+  assert.deepEqual(servedBytes(loaded.snapshot), servedBytes(fresh), 'the records restored before still read the file they were restored from');
 });
 
 test('a peek holds one chunk, the last peeked, and returns a kept chunk when there is one', async (t) => {
