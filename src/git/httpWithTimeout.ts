@@ -16,10 +16,20 @@ export interface HttpWithTimeoutOptions {
   readonly timeoutMs?: number;
 }
 
+/** Every client httpWithTimeout made, with its deadline. */
+const deadlines = new WeakMap<HttpClient, number>();
+
+/**
+ * `options.http` bounded by `timeoutMs`; returned as it is when it is already
+ * a client of this one bounded as tightly (the service's remote client is,
+ * and openCatalogRepository bounds whatever it is given).
+ */
 export function httpWithTimeout(options: HttpWithTimeoutOptions = {}): HttpClient {
   const inner = options.http ?? nodeHttp;
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
-  return {
+  const innerTimeoutMs = deadlines.get(inner);
+  if (innerTimeoutMs !== undefined && innerTimeoutMs <= timeoutMs) return inner;
+  const bounded: HttpClient = {
     async request(request: GitHttpRequest): Promise<GitHttpResponse> {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new GitHttpTimeoutError(redactUrl(request.url), timeoutMs)), timeoutMs);
@@ -42,6 +52,8 @@ export function httpWithTimeout(options: HttpWithTimeoutOptions = {}): HttpClien
       }
     },
   };
+  deadlines.set(bounded, timeoutMs);
+  return bounded;
 }
 
 /**

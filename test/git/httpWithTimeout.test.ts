@@ -98,3 +98,17 @@ test('a finished request leaves no abort listener behind, nested in another http
   assert.equal(seen.length, 2);
   for (const signal of seen) assert.deepEqual(getEventListeners(signal, 'abort'), []);
 });
+
+test('a client already bounded as tightly is not wrapped again; a looser one is, and the tighter deadline holds', { timeout: 10_000 }, async (t) => {
+  const url = await startServer(t, () => undefined);
+  const tight = httpWithTimeout({ timeoutMs: 300 });
+  assert.equal(httpWithTimeout({ http: tight, timeoutMs: 300 }), tight);
+  assert.equal(httpWithTimeout({ http: tight, timeoutMs: 5000 }), tight);
+
+  const loose = httpWithTimeout({ timeoutMs: 5000 });
+  const tightened = httpWithTimeout({ http: loose, timeoutMs: 300 });
+  assert.notEqual(tightened, loose);
+  const started = Date.now();
+  await assert.rejects(tightened.request({ url }), { code: 'GIT_HTTP_TIMEOUT', data: { url, timeoutMs: 300 } });
+  assert.ok(Date.now() - started < 2000);
+});
