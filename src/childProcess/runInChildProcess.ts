@@ -5,13 +5,15 @@
 // cloning every pack) leaves the memory it freed resident as fragmented glibc
 // heap that neither V8's collections nor trimming gives back. A process hands
 // all of it back when it exits. Requests and answers go by structured clone
-// (advanced serialization): plain data, Maps and Buffers included.
+// (advanced serialization): plain data, Maps and Buffers included. A child
+// starts with the environment childEnvironment allows, no secrets in it.
 //
 // Under tsx (tests, `npm start`) the child runs the .ts module through tsx's
 // loader; compiled, the .js beside the caller.
 
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnvironment } from './childEnvironment.js';
 
 export type ChildAnswer<Result> = { readonly ok: true; readonly result: Result } | { readonly ok: false; readonly error: string };
 
@@ -40,7 +42,7 @@ export function runInChildProcess<Request extends object, Result>(module: ChildM
   const { entry, execArgv } = childEntry(module);
   return new Promise((resolve, reject) => {
     // stdout and stderr are the service's: an uncaught error in the child is seen where the service logs.
-    const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(entry, [], { execArgv, env: childEnvironment(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     let answer: ChildAnswer<Result> | undefined;
     child.on('message', (message: ChildAnswer<Result>) => {
       answer ??= message;
