@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -216,6 +216,24 @@ test('hashed on the thread or here, restored bytes are read from the file the lo
     assert.equal(sent.encoding, encoding === 'identity' ? null : encoding);
     assert.deepEqual(sent, await answer(hereBase, '/v1/workers', encoding), `the list, ${encoding}`);
   }
+});
+
+test('a saved file cut short after it was loaded answers a restored file with a 500 INTERNAL, never short bytes, and the rest keeps serving', async (t) => {
+  const { repo, save, load, file } = await setup(t);
+  await save(await buildSnapshot({ repo, gitUrl: TEST_GIT_URL, now: NOW }));
+  const loaded = await load();
+  if (loaded.kind !== 'loaded') return assert.fail(loaded.kind);
+  // Damage from outside (the saver never writes in place): everything after the structure is gone.
+  truncateSync(file, 12 + readFileSync(file).readUInt32BE(8) + loaded.header.structureBytes);
+  const store = new CatalogStore();
+  store.swap(loaded.snapshot);
+  const app = await emptyApp(t, store);
+  const [id] = catalogWorkerIds();
+  const pkgbuild = await app.inject({ method: 'GET', url: `/v1/workers/${id}/PKGBUILD` });
+  assert.equal(pkgbuild.statusCode, 500);
+  assert.equal(pkgbuild.json().error.code, 'INTERNAL');
+  const health = await app.inject({ method: 'GET', url: '/health' });
+  assert.equal(health.statusCode, 200);
 });
 
 test('a flipped byte in the blob part read by the hashing thread is caught before anything is served', async (t) => {
