@@ -10,6 +10,7 @@ import { pino, type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { CHILD_PROCESS_FROM_BRANCHES, firstIndex } from './catalog/firstIndex.js';
 import { NotifyingCatalogStore } from './catalog/notifyingCatalogStore.js';
+import { rebuildFromGit } from './catalog/rebuildFromGit.js';
 import { DeferredWorkerHistory } from './catalog/deferredWorkerHistory.js';
 import { gitWorkerHistory } from './catalog/gitWorkerHistory.js';
 import { loadConfig, type Config } from './config.js';
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
     childProcessFromBranches: CHILD_PROCESS_FROM_BRANCHES,
     // Records re-read after pushes are served in their saved form once saved, and what they held goes back.
     adopt: { served: () => store.current, swap: (next) => store.swap(next) },
+    onSavedIndexDamaged: rebuildFromGit({ repo, gitUrl, swap: (next) => store.swap(next), logger: indexLog }),
   });
   const { snapshot, saver } = first;
   store.swap(snapshot);

@@ -35,6 +35,8 @@ export interface AdoptSavedIndexOptions extends ExpectedSavedIndex {
   readonly pause: () => Promise<void>;
   /** Called whenever the adopted records' decoded parsed fields were let go (see SavedDetails). */
   readonly onDetailsReleased?: () => void;
+  /** Hears of a failed read from the file once adopted (see OpenSavedFile). */
+  readonly onDamaged?: (error: Error) => void;
 }
 
 export interface AdoptedSavedIndex {

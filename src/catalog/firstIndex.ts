@@ -29,6 +29,12 @@ export interface FirstIndexOptions {
   /** Called whenever the saved records' decoded parsed fields were let go, garbage from then on (see SavedDetails). */
   readonly onDetailsReleased?: () => void;
   /**
+   * Called when a restored file or body could not be read from the saved
+   * index it came from (damaged from outside since it was loaded or read
+   * back; see OpenSavedFile): index from git and serve that.
+   */
+  readonly onSavedIndexDamaged?: (error: Error) => void;
+  /**
    * From this many branches on, an index from git alone (no usable saved
    * index) runs in a child process, which saves it for this one to load;
    * absent: always here. Should the child fail, the index is made here.
@@ -69,7 +75,7 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
   const { repo, gitUrl, serviceVersion, logger } = options;
   const repository = repositoryIdentity(repo);
   const file = savedIndexPath({ dir: options.savedIndexDir, repository, gitUrl });
-  const loadOptions: LoadSavedIndexOptions = { file, serviceVersion, repository, gitUrl, logger, onDetailsReleased: options.onDetailsReleased };
+  const loadOptions: LoadSavedIndexOptions = { file, serviceVersion, repository, gitUrl, logger, onDetailsReleased: options.onDetailsReleased, onDamaged: options.onSavedIndexDamaged };
   let started = performance.now();
   // The refs are read while the saved index loads: both are mostly waiting on the disk.
   const refsRead = readRepositoryRefs(repo);
@@ -115,6 +121,7 @@ export async function firstIndex(options: FirstIndexOptions): Promise<FirstIndex
     loaded: saved.kind === 'loaded' ? saved.layout : undefined,
     adopt: options.adopt,
     onDetailsReleased: options.onDetailsReleased,
+    onDamaged: options.onSavedIndexDamaged,
   });
   // What the child saved was read from git at this start, as much as what was indexed here.
   const fromGit = previous === undefined || childProcess !== undefined;

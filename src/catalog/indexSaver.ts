@@ -48,6 +48,8 @@ export interface IndexSaverOptions {
   readonly adopt?: AdoptTarget;
   /** Called whenever the parsed fields of records read back were decoded and let go again (see SavedDetails). */
   readonly onDetailsReleased?: () => void;
+  /** Hears of a failed read from a file read back (see OpenSavedFile). */
+  readonly onDamaged?: (error: Error) => void;
 }
 
 /** The store a saver's snapshots come from, as adopting needs it. */
@@ -201,12 +203,12 @@ export class IndexSaver {
 
   /** Serves `snapshot` as read back from the file just written, when it is still served and that is worth a load. */
   async #adoptSaved(snapshot: CatalogSnapshot): Promise<void> {
-    const { adopt, file, serviceVersion, repository, gitUrl, logger, onDetailsReleased } = this.#options;
+    const { adopt, file, serviceVersion, repository, gitUrl, logger, onDetailsReleased, onDamaged } = this.#options;
     if (adopt === undefined || this.#closing || adopt.served() !== snapshot) return;
     const indexed = indexedBranches(snapshot);
     if (!worthAdopting(indexed, snapshot.branches.size, adopt.fromBranches)) return;
     const started = performance.now();
-    const adopted = await adoptSavedIndex({ file, serviceVersion, repository, gitUrl, logger, saved: snapshot, pause: nextTurn, onDetailsReleased });
+    const adopted = await adoptSavedIndex({ file, serviceVersion, repository, gitUrl, logger, saved: snapshot, pause: nextTurn, onDetailsReleased, onDamaged });
     // Whatever was swapped in meanwhile (a push) is newer than the file: its own save adopts.
     if (adopted === undefined || adopt.served() !== snapshot || this.#last === undefined) return;
     this.#saved = adopted.snapshot;

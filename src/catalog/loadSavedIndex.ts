@@ -34,6 +34,8 @@ export interface LoadSavedIndexOptions extends ExpectedSavedIndex {
   readonly onDetailsReleased?: () => void;
   /** Run between restored chunks, by a service that loads while it serves (see restoreSavedSnapshot). */
   readonly pause?: () => Promise<void>;
+  /** Hears of the first read of a restored file or body that fails once the load is done (see OpenSavedFile). */
+  readonly onDamaged?: (error: Error) => void;
 }
 
 /** Milliseconds of each step, for the log and the warm-restart measurement. */
@@ -131,7 +133,7 @@ async function readOpened(handle: FileHandle, options: LoadSavedIndexOptions): P
   const onThread = header.blobBytes >= (options.threadReadMinBytes ?? WORKER_HASH_MIN_BYTES);
   const hashed = onThread ? (options.hashOnThread ?? hashFileParts)(handle.fd, blobParts).then((digests) => digests, () => undefined) : Promise.resolve(undefined);
   try {
-    const file = new OpenSavedFile(handle);
+    const file = new OpenSavedFile(handle, options.onDamaged);
     const blobs = new SavedBlobPart(file, blobStart, header.blobBytes);
     const details = new SavedDetails({ file, parts: detailsParts, sha256s: chunks.map((chunk) => chunk.detailsSha256), keepDecodedMs: options.keepDecodedMs, onReleased: options.onDetailsReleased });
     const { snapshot, chunks: restoredChunks } = await restoreSavedSnapshot(header, chunks, blobs, details, options.pause);

@@ -20,9 +20,13 @@ const openFiles = new FinalizationRegistry<FileHandle>((handle) => {
 export class OpenSavedFile {
   /** For the reads that may wait on the disk (verifying a part in the background). */
   readonly handle: FileHandle;
+  readonly #onDamaged: ((error: Error) => void) | undefined;
+  #damaged = false;
 
-  constructor(handle: FileHandle) {
+  /** `onDamaged` hears of the first read that fails or finds the file cut short: damage from outside since the load. */
+  constructor(handle: FileHandle, onDamaged?: (error: Error) => void) {
     this.handle = handle;
+    this.#onDamaged = onDamaged;
     openFiles.register(this, handle);
   }
 
@@ -44,10 +48,18 @@ export class OpenSavedFile {
       try {
         read = readSync(this.handle.fd, target, filled, target.byteLength - filled, position + filled);
       } catch (error) {
-        throw new SavedIndexError('SAVED_INDEX_MALFORMED', `the ${part} could not be read: ${String(error)}`);
+        throw this.#failed(new SavedIndexError('SAVED_INDEX_MALFORMED', `the ${part} could not be read: ${String(error)}`));
       }
-      if (read === 0) throw ended();
+      if (read === 0) throw this.#failed(ended());
       filled += read;
     }
+  }
+
+  #failed(error: Error): Error {
+    if (!this.#damaged) {
+      this.#damaged = true;
+      this.#onDamaged?.(error);
+    }
+    return error;
   }
 }

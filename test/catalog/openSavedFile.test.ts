@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { OpenSavedFile } from '../../src/catalog/openSavedFile.js';
 import { SavedBlobPart } from '../../src/catalog/savedBlobPart.js';
+import { SavedIndexError } from '../../src/catalog/savedIndexError.js';
 import { fullCollection } from '../../src/memory/fullCollection.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -38,4 +39,19 @@ test('a saved file\'s descriptor stays open while something reads through it and
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   assert.notEqual(openedAs(fd), file, 'closed once unreachable');
+});
+
+test('the first read that finds the file cut short is reported once, and every such read still throws', async (t) => {
+  const file = path.join(await makeTempDir(t, 'rbee-open-saved'), 'saved.idx');
+  await writeFile(file, 'header:blob');
+  const handle = await open(file, 'r');
+  t.after(() => handle.close());
+  const reported: Error[] = [];
+  const part = new SavedBlobPart(new OpenSavedFile(handle, (error) => reported.push(error)), 'header:'.length, 'blob bytes'.length);
+  assert.equal(part.read(0, 4).toString(), 'blob');
+  assert.equal(reported.length, 0);
+  for (let read = 0; read < 2; read += 1) assert.throws(() => part.read(0, 10), { code: 'SAVED_INDEX_MALFORMED' });
+  assert.equal(reported.length, 1);
+  assert.ok(reported[0] instanceof SavedIndexError);
+  assert.equal(reported[0].code, 'SAVED_INDEX_MALFORMED');
 });

@@ -3,7 +3,7 @@
 // index, and serves the same answers.
 
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fixtureRepository } from '../helpers/catalogApp.js';
@@ -45,4 +45,37 @@ test('stop and start again: the second start serves from the saved index and ans
   assert.equal(await (await fetch(`${second.baseUrl}/v1/tags`)).text(), firstTags);
   assert.equal(await second.stop(), 0);
   assert.doesNotMatch(second.output(), /saved the index for the next start/, 'nothing changed, so nothing is written again');
+});
+
+test('a saved index damaged under a running service: the first read of it fails, and the service indexes from git and serves again', async (t) => {
+  const { gitdir } = await fixtureRepository(t);
+  const cacheDir = await makeTempDir(t, 'rbee-warm-damaged');
+  const env = { CATALOG_REPO: gitdir, CATALOG_CACHE_DIR: cacheDir, CATALOG_POLL_SECONDS: '0', LOG_LEVEL: 'info' };
+  const first = await startServer(t, env);
+  const url = '/v1/workers/llm-worker-rbee-cpu/PKGBUILD';
+  const pkgbuild = await (await fetch(`${first.baseUrl}${url}`)).text();
+  assert.equal(await first.stop(), 0);
+
+  const second = await startServer(t, env);
+  assert.equal(readyLine(second.output())?.from, 'saved index');
+  // Damage from outside, in place (the saver never writes so): only the header and structure are left.
+  const dir = path.join(cacheDir, 'saved-index');
+  const file = path.join(dir, readdirSync(dir).find((name) => name.endsWith('.bin'))!);
+  const bytes = readFileSync(file);
+  const headerEnd = 12 + bytes.readUInt32BE(8);
+  truncateSync(file, headerEnd + (JSON.parse(bytes.subarray(12, headerEnd).toString()) as { structureBytes: number }).structureBytes);
+
+  const damaged = await fetch(`${second.baseUrl}${url}`);
+  assert.equal(damaged.status, 500);
+  assert.equal(((await damaged.json()) as { error: { code: string } }).error.code, 'INTERNAL');
+  let answer: Response | undefined;
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    answer = await fetch(`${second.baseUrl}${url}`);
+    if (answer.status === 200) break;
+    await answer.arrayBuffer();
+  }
+  assert.equal(answer?.status, 200, second.output());
+  assert.equal(await answer.text(), pkgbuild);
+  assert.match(second.output(), /indexing every branch from git/);
+  assert.equal(await second.stop(), 0);
 });
