@@ -15,7 +15,7 @@ import type { CachedBody } from './cachedBody.js';
 import type { FilePart } from './hashFileParts.js';
 import { keptBytes } from './restoredBodies.js';
 import { peekSavedBranch, peekSavedWorker } from './restoreSavedSnapshot.js';
-import { endedEarly, type KeptBytes } from './savedBlobPart.js';
+import { blobPartEnded, type KeptBytes } from './savedBlobPart.js';
 import { piecesSha256, SAVE_CHUNK_BRANCHES, SAVED_INDEX_FORMAT, SAVED_INDEX_MAGIC, sha256Hex, type SavedChunk, type SavedChunkDetails, type SavedIndexHeader } from './savedIndex.js';
 import { chunkBranches } from './savedIndexChunks.js';
 import type { CatalogSnapshot, ServedWorker } from './snapshot.js';
@@ -256,7 +256,7 @@ function blobsSha256(blobs: readonly BlobPiece[]): string {
     }
     for (let done = 0; done < blob.length;) {
       const target = hashScratch.subarray(0, Math.min(hashScratch.length, blob.length - done));
-      blob.file.readSyncInto(target, blob.position + done, 'blob part', endedEarly);
+      blob.file.readSyncInto(target, blob.position + done, 'blob part', blobPartEnded);
       hash.update(target);
       done += target.byteLength;
     }

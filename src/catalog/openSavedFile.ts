@@ -55,6 +55,20 @@ export class OpenSavedFile {
     }
   }
 
+  /** Fills `target` with the bytes at `position` without holding the event loop up, as readSync. */
+  async readInto(target: Uint8Array, position: number, part: string, ended: () => Error): Promise<void> {
+    for (let filled = 0; filled < target.byteLength;) {
+      let read: number;
+      try {
+        ({ bytesRead: read } = await this.handle.read(target, filled, target.byteLength - filled, position + filled));
+      } catch (error) {
+        throw this.#failed(new SavedIndexError('SAVED_INDEX_MALFORMED', `the ${part} could not be read: ${String(error)}`));
+      }
+      if (read === 0) throw this.#failed(ended());
+      filled += read;
+    }
+  }
+
   #failed(error: Error): Error {
     if (!this.#damaged) {
       this.#damaged = true;

@@ -15,7 +15,7 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { EncodedSavedIndex, SavedPiece } from './encodeSavedIndex.js';
 import { readExactlyInto } from './readExactly.js';
-import { endedEarly } from './savedBlobPart.js';
+import { blobPartEnded } from './savedBlobPart.js';
 
 // writev takes at most IOV_MAX (1024 on Linux) buffers a call.
 const BUFFERS_PER_WRITE = 1024;
@@ -89,7 +89,7 @@ async function* batches(pieces: readonly SavedPiece[], source: FileHandle | unde
 
 /** Fills `slice` with the bytes of a piece to copy, from `offset` on. */
 function copyInto(slice: Uint8Array, piece: Exclude<SavedPiece, Uint8Array>, offset: number, source: FileHandle | undefined): Promise<void> {
-  if ('kept' in piece) return readExactlyInto(piece.kept.file.handle, slice, piece.kept.position + offset, endedEarly);
+  if ('kept' in piece) return piece.kept.file.readInto(slice, piece.kept.position + offset, 'blob part', blobPartEnded);
   if (source === undefined) throw new Error('saveIndex: a piece to copy, and no previous file to copy it from');
   return readExactlyInto(source, slice, piece.copy.position + offset, () => new Error('saveIndex: the previous saved index ended before a piece to copy'));
 }

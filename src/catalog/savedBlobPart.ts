@@ -44,7 +44,7 @@ export class SavedBlobPart {
 
   /** The `length` bytes at `offset` of this range, read now, in a buffer of their own. */
   read(offset: number, length: number): Buffer {
-    return this.#file.readSync(this.#position + offset, length, 'blob part', endedEarly);
+    return this.#file.readSync(this.#position + offset, length, 'blob part', blobPartEnded);
   }
 
   /** Where the `length` bytes at `offset` of this range are in the file. */
@@ -53,6 +53,7 @@ export class SavedBlobPart {
   }
 }
 
-export function endedEarly(): SavedIndexError {
+/** The error of a read that found the file ended inside its blob part. */
+export function blobPartEnded(): SavedIndexError {
   return new SavedIndexError('SAVED_INDEX_MALFORMED', 'the file ended inside its blob part');
 }
