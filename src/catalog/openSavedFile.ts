@@ -10,6 +10,7 @@
 
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { readExactlyInto } from './readExactly.js';
 import { SavedIndexError } from './savedIndexError.js';
 
 /** Closes a descriptor once the OpenSavedFile that reads through it is collected. */
@@ -48,7 +49,7 @@ export class OpenSavedFile {
       try {
         read = readSync(this.handle.fd, target, filled, target.byteLength - filled, position + filled);
       } catch (error) {
-        throw this.#failed(new SavedIndexError('SAVED_INDEX_MALFORMED', `the ${part} could not be read: ${String(error)}`));
+        throw this.#failed(readFailed(part, error));
       }
       if (read === 0) throw this.#failed(ended());
       filled += read;
@@ -57,15 +58,11 @@ export class OpenSavedFile {
 
   /** Fills `target` with the bytes at `position` without holding the event loop up, as readSync. */
   async readInto(target: Uint8Array, position: number, part: string, ended: () => Error): Promise<void> {
-    for (let filled = 0; filled < target.byteLength;) {
-      let read: number;
-      try {
-        ({ bytesRead: read } = await this.handle.read(target, filled, target.byteLength - filled, position + filled));
-      } catch (error) {
-        throw this.#failed(new SavedIndexError('SAVED_INDEX_MALFORMED', `the ${part} could not be read: ${String(error)}`));
-      }
-      if (read === 0) throw this.#failed(ended());
-      filled += read;
+    let endedError: Error | undefined;
+    try {
+      await readExactlyInto(this.handle, target, position, () => (endedError = ended()));
+    } catch (error) {
+      throw this.#failed(endedError !== undefined && error === endedError ? endedError : readFailed(part, error));
     }
   }
 
@@ -76,4 +73,8 @@ export class OpenSavedFile {
     }
     return error;
   }
+}
+
+function readFailed(part: string, error: unknown): SavedIndexError {
+  return new SavedIndexError('SAVED_INDEX_MALFORMED', `the ${part} could not be read: ${String(error)}`);
 }

@@ -47,10 +47,13 @@ test('the first read that finds the file cut short is reported once, and every s
   const handle = await open(file, 'r');
   t.after(() => handle.close());
   const reported: Error[] = [];
-  const part = new SavedBlobPart(new OpenSavedFile(handle, (error) => reported.push(error)), 'header:'.length, 'blob bytes'.length);
+  const opened = new OpenSavedFile(handle, (error) => reported.push(error));
+  const part = new SavedBlobPart(opened, 'header:'.length, 'blob bytes'.length);
   assert.equal(part.read(0, 4).toString(), 'blob');
   assert.equal(reported.length, 0);
   for (let read = 0; read < 2; read += 1) assert.throws(() => part.read(0, 10), { code: 'SAVED_INDEX_MALFORMED' });
+  // The reads a save makes without holding the event loop up end the same way.
+  await assert.rejects(opened.readInto(Buffer.alloc(10), 'header:'.length, 'blob part', () => new SavedIndexError('SAVED_INDEX_MALFORMED', 'ended')), { code: 'SAVED_INDEX_MALFORMED', message: 'ended' });
   assert.equal(reported.length, 1);
   assert.ok(reported[0] instanceof SavedIndexError);
   assert.equal(reported[0].code, 'SAVED_INDEX_MALFORMED');
