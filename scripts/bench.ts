@@ -36,7 +36,7 @@ import { measureColdIndex } from './bench/coldIndex.js';
 import { describeMachine, loadAverage } from './bench/describeMachine.js';
 import { measureHttp } from './bench/http.js';
 import { formatCount, formatDuration, formatMegabytes } from './bench/markdownTable.js';
-import { measureMemoryGrowth, readProcessMemory, settledRss } from './bench/memory.js';
+import { formatMemoryParts, measureMemoryGrowth, readProcessMemory, settledRss } from './bench/memory.js';
 import { buildProductionService } from './bench/productionBuild.js';
 import { productionMallocEnv } from './bench/productionMallocEnv.js';
 import { measureRefresh } from './bench/refresh.js';
@@ -186,7 +186,7 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
         timeLimitMs: options.refreshSeconds * 1000,
         firstPush: nextPush,
         settleMs: GROWTH_SETTLE_MS,
-        onSample: (sample) => progress(`  ${sample.refreshes} refreshes: RSS ${formatMegabytes(sample.rssBytes)}`),
+        onSample: (sample) => progress(`  ${sample.refreshes} refreshes: RSS ${formatMegabytes(sample.rssBytes)}${sample.parts === undefined ? '' : ` (${formatMemoryParts(sample.parts)})`}`),
       });
       result = { ...result, memory };
     }

@@ -12,6 +12,21 @@ import { pushAndWait, type PushTarget } from '../lib/refreshPushes.js';
 export interface MemorySample {
   readonly refreshes: number;
   readonly rssBytes: number;
+  /** What the resident set is made of, when it was read: see ProcessMemory. */
+  readonly parts?: MemoryParts;
+}
+
+/** The resident set split by kind (/proc/PID/status) and the main thread's V8 heap (the service's /metrics). */
+export interface MemoryParts {
+  /** Anonymous memory: every thread's V8 heap, malloc'd space (Buffers, zlib, git), stacks. */
+  readonly anonBytes: number;
+  /** Mapped files: the node binary and its libraries. */
+  readonly fileBytes: number;
+  readonly threads: number;
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  /** Memory V8 knows is held outside its heap: Buffers and ArrayBuffers. */
+  readonly externalBytes: number;
 }
 
 export interface MemoryGrowthResult {
@@ -28,15 +43,51 @@ export interface MemoryGrowthResult {
   readonly nextPush: number;
 }
 
-/** VmRSS and VmHWM of a Linux process, in bytes. */
-export async function readProcessMemory(pid: number): Promise<{ rssBytes: number; peakBytes: number }> {
+/** VmRSS and VmHWM of a Linux process, in bytes, and the kinds of resident memory. */
+export async function readProcessMemory(pid: number): Promise<{ rssBytes: number; peakBytes: number; anonBytes: number; fileBytes: number; threads: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = (field: string): number => {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
-    if (match === null) throw new Error(`/proc/${pid}/status has no ${field}`);
-    return Number(match[1]) * 1024;
+  const field = (name: string): number => {
+    const match = new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status);
+    if (match === null) throw new Error(`/proc/${pid}/status has no ${name}`);
+    return Number(match[1]);
   };
-  return { rssBytes: kilobytes('VmRSS'), peakBytes: kilobytes('VmHWM') };
+  return {
+    rssBytes: field('VmRSS') * 1024,
+    peakBytes: field('VmHWM') * 1024,
+    anonBytes: field('RssAnon') * 1024,
+    fileBytes: field('RssFile') * 1024,
+    threads: field('Threads'),
+  };
+}
+
+/** The sample's parts: /proc/PID/status and the V8 heap gauges of the service's /metrics (prom-client's defaults). */
+export async function readMemoryParts(pid: number, baseUrl: string): Promise<{ rssBytes: number; parts: MemoryParts }> {
+  const processMemory = await readProcessMemory(pid);
+  const response = await fetch(new URL('/metrics', baseUrl), { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  const metrics = await response.text();
+  const gauge = (name: string): number => {
+    const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics);
+    if (match === null) throw new Error(`GET /metrics has no ${name}`);
+    return Number(match[1]);
+  };
+  return {
+    rssBytes: processMemory.rssBytes,
+    parts: {
+      anonBytes: processMemory.anonBytes,
+      fileBytes: processMemory.fileBytes,
+      threads: processMemory.threads,
+      heapUsedBytes: gauge('nodejs_heap_size_used_bytes'),
+      heapTotalBytes: gauge('nodejs_heap_size_total_bytes'),
+      externalBytes: gauge('nodejs_external_memory_bytes'),
+    },
+  };
+}
+
+/** One line of a sample's parts, in MB. */
+export function formatMemoryParts(parts: MemoryParts): string {
+  const mb = (bytes: number): string => (bytes / 1e6).toFixed(0);
+  return `anon ${mb(parts.anonBytes)}, file ${mb(parts.fileBytes)}, heap used ${mb(parts.heapUsedBytes)} of ${mb(parts.heapTotalBytes)}, external ${mb(parts.externalBytes)}, ${parts.threads} threads`;
 }
 
 export interface MemoryGrowthOptions {
@@ -55,7 +106,7 @@ export interface MemoryGrowthOptions {
 export async function measureMemoryGrowth(options: MemoryGrowthOptions): Promise<MemoryGrowthResult> {
   const { target, pid, every } = options;
   const sample = async (refreshes: number): Promise<MemorySample> => {
-    const value = { refreshes, rssBytes: (await readProcessMemory(pid)).rssBytes };
+    const value = { refreshes, ...await readMemoryParts(pid, target.baseUrl) };
     options.onSample?.(value);
     return value;
   };
@@ -68,7 +119,8 @@ export async function measureMemoryGrowth(options: MemoryGrowthOptions): Promise
     if (ran % every === 0) samples.push(await sample(ran));
   }
   if (ran % every !== 0) samples.push(await sample(ran));
-  const settled = await settledRss(pid, options.settleMs, ran);
+  await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+  const settled = await sample(ran);
   const points = samples.map((point) => ({ x: point.refreshes / 100, y: point.rssBytes / 1e6 }));
   return {
     samples,
