@@ -13,7 +13,7 @@ import type { GitLogger } from '../git/gitLogger.js';
 import { decodeStructure, HEADER_PREFIX_BYTES, headerLength, parseHeader, type DecodedStructure, type ExpectedSavedIndex } from './decodeSavedIndex.js';
 import type { SavedChunkLayout, SavedLayout } from './encodeSavedIndex.js';
 import { OpenSavedFile } from './openSavedFile.js';
-import { readExactly } from './readExactly.js';
+import { readExactly } from '../readExactly.js';
 import { SavedBlobPart } from './savedBlobPart.js';
 import { restoreSavedSnapshot, type RestoredChunk } from './restoreSavedSnapshot.js';
 import { SavedDetails } from './savedDetails.js';

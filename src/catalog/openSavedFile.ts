@@ -8,9 +8,8 @@
 // descriptor keeps the verified file for as long as anything restored from
 // it is served, whatever the path names by then.
 
-import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { readExactlyInto } from './readExactly.js';
+import { readExactlyInto, readExactlySyncInto } from '../readExactly.js';
 import { SavedIndexError } from './savedIndexError.js';
 
 /** Closes a descriptor once the OpenSavedFile that reads through it is collected. */
@@ -44,15 +43,11 @@ export class OpenSavedFile {
 
   /** Fills `target` with the bytes at `position`, as readSync. */
   readSyncInto(target: Uint8Array, position: number, part: string, ended: () => Error): void {
-    for (let filled = 0; filled < target.byteLength;) {
-      let read: number;
-      try {
-        read = readSync(this.handle.fd, target, filled, target.byteLength - filled, position + filled);
-      } catch (error) {
-        throw this.#failed(readFailed(part, error));
-      }
-      if (read === 0) throw this.#failed(ended());
-      filled += read;
+    let endedError: Error | undefined;
+    try {
+      readExactlySyncInto(this.handle, target, position, () => (endedError = ended()));
+    } catch (error) {
+      throw this.#failed(endedError !== undefined && error === endedError ? endedError : readFailed(part, error));
     }
   }
 

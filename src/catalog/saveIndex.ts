@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { EncodedSavedIndex, SavedPiece } from './encodeSavedIndex.js';
-import { readExactlyInto } from './readExactly.js';
+import { readExactlyInto } from '../readExactly.js';
 import { blobPartEnded } from './savedBlobPart.js';
 
 // writev takes at most IOV_MAX (1024 on Linux) buffers a call.

@@ -24,7 +24,7 @@
 import { deserializeSaved } from './decodeSavedIndex.js';
 import type { FilePart } from './hashFileParts.js';
 import type { OpenSavedFile } from './openSavedFile.js';
-import { readExactlyInto } from './readExactly.js';
+import { readExactlyInto } from '../readExactly.js';
 import { PIECE_PREFIX_BYTES, sha256Hex, type SavedChunkDetails } from './savedIndex.js';
 import { SavedIndexError } from './savedIndexError.js';
 
