@@ -6,10 +6,12 @@
 // the pack folder and inflates with pako on every read, which is where a cold
 // index of thousands of branches spent its time (DESIGN.md).
 //
-// Packs are held in memory while the reader lives (isomorphic-git's cache
-// holds them for ever); a reader is meant to live for one index and go.
-// Several readers, one per indexer thread, can share one reading of the
-// packs (readPackFiles with `shared`, then packObjectReaderFrom).
+// For a whole-catalog index the packs are held in memory while the reader
+// lives (isomorphic-git's cache holds them for ever); such a reader is meant
+// to live for one index and go. Several readers, one per indexer thread, can
+// share one reading of the packs (readPackFiles with `shared`, then
+// packObjectReaderFrom). A pack's bytes can also be read where they are, an
+// entry at a time (PackBytes; packFileObjects does, for refreshes).
 // `read` answers undefined for anything it cannot vouch for — an object that
 // is loose or in a pack written after it opened, a pack it could not read,
 // an entry that is malformed, too deep a delta chain, or bytes whose SHA-1 is
@@ -53,38 +55,57 @@ export interface PackObjectReaderOptions {
   readonly baseCacheBytes?: number;
 }
 
+/** A pack's bytes, in memory or read from its file when asked. */
+export interface PackBytes {
+  readonly length: number;
+  /** Bytes `start` to `end` (0 <= start <= end <= length); undefined when they cannot be read. */
+  read(start: number, end: number): Buffer | undefined;
+}
+
+/** A pack checked against its index, with what reading it needs: build once, read by many readers. */
+export interface CheckedPack {
+  readonly idx: Buffer;
+  readonly data: PackBytes;
+  readonly count: number;
+  /** Entry offsets in ascending order: an entry ends where the next one starts. */
+  readonly sortedOffsets: Float64Array;
+}
+
 /**
  * A reader over packs already read (readPackFiles), shared memory or not: an
  * indexer thread builds its own over the packs the main thread read. Every
  * reader checks the packs the same way, so all of them serve the same objects.
  */
 export function packObjectReaderFrom(files: readonly PackFiles[], options: PackObjectReaderOptions = {}): ObjectReader {
-  const packs: Pack[] = [];
+  const packs: CheckedPack[] = [];
   for (const each of files) {
-    const pack = checkedPack(asBuffer(each.idx), asBuffer(each.data));
+    const pack = checkPack(asBuffer(each.idx), bytesInMemory(asBuffer(each.data)));
     if (pack !== undefined) packs.push(pack);
   }
+  return packObjectReaderOver(packs, options);
+}
+
+/** A reader over packs checked before (checkPack); its delta bases are its own. */
+export function packObjectReaderOver(packs: readonly CheckedPack[], options: PackObjectReaderOptions = {}): ObjectReader {
   return new PackObjectReader(packs, options.baseCacheBytes ?? DEFAULT_BASE_CACHE_BYTES);
 }
 
-interface Pack {
-  readonly idx: Buffer;
-  readonly data: Buffer;
-  readonly count: number;
-  /** Entry offsets in ascending order: an entry ends where the next one starts. */
-  readonly sortedOffsets: Float64Array;
-  readonly bases: Map<number, GitObject>;
+function bytesInMemory(data: Buffer): PackBytes {
+  return { length: data.length, read: (start, end) => data.subarray(start, end) };
 }
 
 /** A pack and its index, or undefined when they are not a version 2 pair that belongs together. */
-function checkedPack(idx: Buffer, data: Buffer): Pack | undefined {
+export function checkPack(idx: Buffer, data: PackBytes): CheckedPack | undefined {
   if (idx.length < 8 + FANOUT_BYTES + 2 * TRAILER_BYTES || idx.readUInt32BE(0) !== IDX_MAGIC || idx.readUInt32BE(4) !== 2) return undefined;
-  if (data.length < PACK_HEADER_BYTES + TRAILER_BYTES || data.toString('latin1', 0, 4) !== 'PACK') return undefined;
+  if (data.length < PACK_HEADER_BYTES + TRAILER_BYTES) return undefined;
+  const header = data.read(0, PACK_HEADER_BYTES);
+  const trailer = data.read(data.length - TRAILER_BYTES, data.length);
+  if (header === undefined || trailer === undefined || header.toString('latin1', 0, 4) !== 'PACK') return undefined;
   const count = objectCount(idx);
   const tableEnd = 8 + FANOUT_BYTES + count * 28;
-  if (idx.length < tableEnd + 2 * TRAILER_BYTES || data.readUInt32BE(8) !== count) return undefined;
-  if (!data.subarray(data.length - TRAILER_BYTES).equals(idx.subarray(idx.length - 2 * TRAILER_BYTES, idx.length - TRAILER_BYTES))) return undefined;
-  const pack: Pack = { idx, data, count, sortedOffsets: new Float64Array(count), bases: new Map() };
+  if (idx.length < tableEnd + 2 * TRAILER_BYTES || header.readUInt32BE(8) !== count) return undefined;
+  if (!trailer.equals(idx.subarray(idx.length - 2 * TRAILER_BYTES, idx.length - TRAILER_BYTES))) return undefined;
+  const pack: CheckedPack = { idx, data, count, sortedOffsets: new Float64Array(count) };
   for (let index = 0; index < count; index += 1) {
     const offset = offsetAt(pack, index);
     if (offset === undefined) return undefined;
@@ -96,13 +117,17 @@ function checkedPack(idx: Buffer, data: Buffer): Pack | undefined {
 
 class PackObjectReader implements ObjectReader {
   private baseBytes = 0;
+  /** Inflated delta bases by pack and entry offset. */
+  private readonly bases = new Map<CheckedPack, Map<number, GitObject>>();
   /** The oid being read, as bytes: one buffer for every read instead of one allocated per read. */
   private readonly key = Buffer.alloc(20);
 
   constructor(
-    private readonly packs: readonly Pack[],
+    private readonly packs: readonly CheckedPack[],
     private readonly baseCacheBytes: number,
-  ) {}
+  ) {
+    for (const pack of packs) this.bases.set(pack, new Map());
+  }
 
   read(oid: string): GitObject | undefined {
     if (!OID.test(oid)) return undefined;
@@ -121,13 +146,14 @@ class PackObjectReader implements ObjectReader {
   }
 
   /** The object whose entry starts at `offset`, delta chain resolved. */
-  private readAt(pack: Pack, start: number): GitObject | undefined {
+  private readAt(pack: CheckedPack, start: number): GitObject | undefined {
+    const bases = this.bases.get(pack)!;
     const deltas: Array<{ offset: number; delta: Buffer }> = [];
     let offset = start;
     let base: GitObject | undefined;
     while (base === undefined) {
       if (deltas.length > MAX_DELTA_DEPTH) return undefined;
-      base = pack.bases.get(offset);
+      base = bases.get(offset);
       if (base !== undefined) break;
       const entry = readEntry(pack, offset);
       if (entry === undefined) return undefined;
@@ -159,12 +185,12 @@ class PackObjectReader implements ObjectReader {
     return object;
   }
 
-  private remember(pack: Pack, offset: number, object: GitObject): void {
+  private remember(pack: CheckedPack, offset: number, object: GitObject): void {
     if (this.baseBytes + object.bytes.length > this.baseCacheBytes) {
-      for (const each of this.packs) each.bases.clear();
+      for (const each of this.bases.values()) each.clear();
       this.baseBytes = 0;
     }
-    pack.bases.set(offset, object);
+    this.bases.get(pack)!.set(offset, object);
     this.baseBytes += object.bytes.length;
   }
 }
@@ -175,11 +201,13 @@ type Entry =
   | { readonly kind: 'ref'; readonly baseOid: Buffer; readonly delta: Buffer };
 
 /** One pack entry: its header, then its zlib stream inflated to exactly the size the header declares. */
-function readEntry(pack: Pack, offset: number): Entry | undefined {
-  const { data } = pack;
-  const end = entryEnd(pack, offset);
-  if (end === undefined) return undefined;
-  let at = offset;
+function readEntry(pack: CheckedPack, offset: number): Entry | undefined {
+  const entryEnds = entryEnd(pack, offset);
+  const data = entryEnds === undefined ? undefined : pack.data.read(offset, entryEnds);
+  if (data === undefined) return undefined;
+  // From here on, positions are within the entry.
+  const end = data.length;
+  let at = 0;
   let byte = data[at++]!;
   const typeCode = (byte >> 4) & 7;
   let size = byte & 0x0f;
@@ -293,13 +321,13 @@ function copyBytes(from: Buffer, start: number, length: number, to: Buffer, at: 
 }
 
 /** The pack offset of the object at index `position`, when it points at an entry inside the pack. */
-function offsetAt(pack: Pack, position: number): number | undefined {
+function offsetAt(pack: CheckedPack, position: number): number | undefined {
   const offset = packOffset(pack.idx, position);
   return offset !== undefined && offset >= PACK_HEADER_BYTES && offset < pack.data.length - TRAILER_BYTES ? offset : undefined;
 }
 
 /** Where the entry at `offset` ends: the next entry's start, or the pack's trailer. */
-function entryEnd(pack: Pack, offset: number): number | undefined {
+function entryEnd(pack: CheckedPack, offset: number): number | undefined {
   const offsets = pack.sortedOffsets;
   let low = 0;
   let high = offsets.length - 1;

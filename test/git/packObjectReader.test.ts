@@ -12,53 +12,8 @@ import { openPackObjectReader } from '../../src/git/packObjectReader.js';
 import { MAX_TREE_ENTRIES, readBranchFiles } from '../../src/git/readBranchFiles.js';
 import { writeFolderTree } from '../helpers/folderTree.js';
 import { git } from '../helpers/nativeGit.js';
+import { DATED, deltaHistoryRepository, nativeObjects } from '../helpers/packedRepository.js';
 import { makeTempDir } from '../helpers/tempDir.js';
-
-const DATED = { GIT_AUTHOR_DATE: '@1600000000 +0000', GIT_COMMITTER_DATE: '@1700000000 +0200' };
-
-/** A work tree whose history has many similar versions of a few files, so a repack writes delta chains. */
-async function historyRepository(root: string): Promise<string> {
-  const work = path.join(root, 'work');
-  await git(['init', '--quiet', '-b', 'master', work]);
-  const lines = Array.from({ length: 200 }, (_, index) => `line ${index}: ${'x'.repeat(index % 37)}`);
-  for (let version = 0; version < 30; version += 1) {
-    lines[(version * 13) % lines.length] = `changed in version ${version}`;
-    await writeFolderTree(work, {
-      PKGBUILD: `pkgname=demo\npkgver=0.${version}.0\npkgrel=1\n${lines.join('\n')}\n`,
-      'README.md': `# demo\n\n${lines.slice(0, 50 + version).join('\n')}\n`,
-      'a.b': 'file\n',
-      'a/inner.txt': `nested ${version}\n`,
-      'a-c': 'dash\n',
-      'é-unicode.txt': 'accent\n',
-      'build.sh': { content: `#!/bin/sh\necho ${version}\n`, mode: 0o755 },
-    });
-    await git(['-C', work, 'add', '.']);
-    await git(['-C', work, 'commit', '--quiet', '-m', `version ${version}\r\n\n\nbody\n\n`], { env: DATED });
-    if (version % 10 === 9) await git(['-C', work, 'branch', `v${version}`]);
-  }
-  return path.join(work, '.git');
-}
-
-/** Every object of the repository, by oid, as `git cat-file --batch` prints it. */
-async function nativeObjects(gitdir: string): Promise<Map<string, { type: string; bytes: Buffer }>> {
-  const oids = (await git(['--git-dir', gitdir, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname)'])).trim().split('\n');
-  const output = await new Promise<Buffer>((resolve, reject) => {
-    import('node:child_process').then(({ execFile }) => {
-      const child = execFile('git', ['--git-dir', gitdir, 'cat-file', '--batch'], { encoding: 'buffer', maxBuffer: 1 << 28 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-      child.stdin?.end(`${oids.join('\n')}\n`);
-    }, reject);
-  });
-  const objects = new Map<string, { type: string; bytes: Buffer }>();
-  let at = 0;
-  while (at < output.length) {
-    const newline = output.indexOf(10, at);
-    const [oid, type, size] = output.toString('utf8', at, newline).split(' ');
-    const start = newline + 1;
-    objects.set(oid!, { type: type!, bytes: output.subarray(start, start + Number(size)) });
-    at = start + Number(size) + 1;
-  }
-  return objects;
-}
 
 /** How many packed objects are stored as deltas, from `git verify-pack -v`. */
 async function deltaCount(gitdir: string): Promise<number> {
@@ -79,7 +34,7 @@ for (const variant of [
   { name: 'ref deltas', config: ['-c', 'repack.useDeltaBaseOffset=false'] },
 ]) {
   test(`every object of a repacked repository reads as git cat-file prints it (${variant.name})`, { timeout: 60_000 }, async (t) => {
-    const gitdir = await historyRepository(await makeTempDir(t, 'rbee-pack'));
+    const gitdir = await deltaHistoryRepository(await makeTempDir(t, 'rbee-pack'));
     await git(['--git-dir', gitdir, ...variant.config, 'repack', '-a', '-d', '-f', '--depth=20', '--window=50', '--quiet']);
     assert.ok(await deltaCount(gitdir) > 20, 'the repack wrote delta chains');
     const native = await nativeObjects(gitdir);
@@ -96,7 +51,7 @@ for (const variant of [
 
 test('loose objects, unknown and malformed oids are declined, not guessed', { timeout: 60_000 }, async (t) => {
   const root = await makeTempDir(t, 'rbee-pack');
-  const gitdir = await historyRepository(root);
+  const gitdir = await deltaHistoryRepository(root);
   await git(['--git-dir', gitdir, 'repack', '-a', '-d', '--quiet']);
   const loosePath = path.join(root, 'loose.txt');
   await writeFile(loosePath, 'only loose\n');
@@ -112,7 +67,7 @@ test('loose objects, unknown and malformed oids are declined, not guessed', { ti
 });
 
 test('a damaged pack entry is declined rather than served with wrong bytes', { timeout: 60_000 }, async (t) => {
-  const gitdir = await historyRepository(await makeTempDir(t, 'rbee-pack'));
+  const gitdir = await deltaHistoryRepository(await makeTempDir(t, 'rbee-pack'));
   await git(['--git-dir', gitdir, 'repack', '-a', '-d', '-f', '--quiet']);
   const packDir = path.join(gitdir, 'objects', 'pack');
   const { readdir } = await import('node:fs/promises');
@@ -135,7 +90,7 @@ test('a damaged pack entry is declined rather than served with wrong bytes', { t
 
 test('readBranchFiles answers the same with the pack reader as through isomorphic-git', { timeout: 120_000 }, async (t) => {
   const root = await makeTempDir(t, 'rbee-pack');
-  const gitdir = await historyRepository(root);
+  const gitdir = await deltaHistoryRepository(root);
   const work = path.dirname(gitdir);
   // A submodule entry, a symlink and more entries than the listing keeps, on one more commit.
   const many = Object.fromEntries(Array.from({ length: MAX_TREE_ENTRIES + 5 }, (_, index) => [`LICENSES/f${String(index).padStart(3, '0')}.txt`, `${index}\n`]));
