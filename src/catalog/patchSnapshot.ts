@@ -6,6 +6,7 @@
 // buildSnapshot would make from the same refs (tested).
 
 import { isSelectedBranch } from '../git/branchSelection.js';
+import type { ObjectReader } from '../git/packObjectReader.js';
 import type { CatalogRepository } from '../git/types.js';
 import { assembleSnapshot, servedWorkerFor } from './assembleSnapshot.js';
 import { indexBranch } from './indexBranch.js';
@@ -20,11 +21,13 @@ export interface PatchSnapshotOptions {
   readonly previous: CatalogSnapshot;
   /** Branch → its tip now, or undefined for a branch that is gone. */
   readonly tips: ReadonlyMap<string, string | undefined>;
+  /** Where objects are read first (the refresh engine's PackFileObjects); isomorphic-git reads the rest. */
+  readonly objects?: ObjectReader;
   readonly now?: () => Date;
 }
 
 export async function patchSnapshot(options: PatchSnapshotOptions): Promise<CatalogSnapshot> {
-  const { repo, gitUrl, previous, tips, now = () => new Date() } = options;
+  const { repo, gitUrl, previous, tips, objects, now = () => new Date() } = options;
   let defaultBranch = previous.defaultBranch;
   // What changes, undefined for what is gone; each map is then the previous one with its changes.
   const branchChanges = new Map<string, BranchRecord | undefined>();
@@ -41,7 +44,7 @@ export async function patchSnapshot(options: PatchSnapshotOptions): Promise<Cata
     }
     const before = previous.branches.get(name);
     if (before?.oid === oid) continue;
-    const record = oid === undefined ? undefined : keepLastGood(await indexBranch(repo, { name, oid }), before);
+    const record = oid === undefined ? undefined : keepLastGood(await indexBranch(repo, { name, oid }, { objects }), before);
     for (const worker of before?.workers ?? []) workerChanges.set(worker.id, undefined);
     branchChanges.set(name, record);
     if (record === undefined) continue;

@@ -4,7 +4,9 @@
 // tip already fetched). Only the named branches are synced and re-read; the
 // rest of the snapshot is reused, and the new one is swapped in whole. A
 // failed sync keeps the old snapshot, re-queues its requests and retries with
-// exponential backoff; it never stops the server.
+// exponential backoff; it never stops the server. A branch is re-read through
+// PackFileObjects (an entry at a time from the pack files), so a stream of
+// pushes does not hold the clone's whole pack in memory.
 
 import { buildSnapshot } from '../catalog/buildSnapshot.js';
 import { patchSnapshot } from '../catalog/patchSnapshot.js';
@@ -12,6 +14,8 @@ import type { CatalogStore } from '../catalog/catalogStore.js';
 import type { BranchRecord } from '../catalog/branchRecord.js';
 import type { CatalogSnapshot } from '../catalog/snapshot.js';
 import type { GitLogger } from '../git/gitLogger.js';
+import { PackFileObjects } from '../git/packFileObjects.js';
+import type { ObjectReader } from '../git/packObjectReader.js';
 import { releasePackData } from '../git/releasePackData.js';
 import type { CatalogRepository } from '../git/types.js';
 import type { MirrorSync } from './mirrorSync.js';
@@ -32,9 +36,10 @@ export interface RefreshEngineOptions {
   readonly now?: () => Date;
   /**
    * How long after the last refresh the whole packs isomorphic-git's cache
-   * loaded are let go (releasePackData). A burst of pushes keeps them (each
-   * refresh would otherwise read the clone's pack again: 23 MB at 10,000
-   * branches); a quiet service holds its index, not its packs.
+   * loaded are let go (releasePackData): a full refresh, a history request
+   * or an object PackFileObjects could not read loads one, and a burst of
+   * those had better not read the clone's pack (23 MB at 10,000 branches)
+   * again each time; a quiet service holds its index, not its packs.
    */
   readonly releasePacksAfterMs?: number;
 }
@@ -67,12 +72,14 @@ export class RefreshEngine implements RefreshRequester {
   #releaseTimer: NodeJS.Timeout | undefined;
   #failures = 0;
   #closed = false;
+  readonly #packs: PackFileObjects;
   #lastRefreshAt: Date | undefined;
   #lastError: { message: string; at: Date } | undefined;
 
   constructor(options: RefreshEngineOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+    this.#packs = new PackFileObjects(options.repo.gitdir);
   }
 
   request(request: RefreshRequest): void {
@@ -104,6 +111,7 @@ export class RefreshEngine implements RefreshRequester {
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#releaseTimer);
     await this.idle();
+    await this.#packs.close();
   }
 
   #start(): void {
@@ -196,10 +204,21 @@ export class RefreshEngine implements RefreshRequester {
    */
   async #patchServed(previous: CatalogSnapshot, tips: ReadonlyMap<string, string | undefined>): Promise<Rebuilt> {
     const { repo, store, gitUrl } = this.#options;
+    const objects = await this.#packReader();
     for (let attempt = 1; ; attempt += 1) {
       const base = store.current ?? previous;
-      const snapshot = await patchSnapshot({ repo, gitUrl, previous: base, tips, now: this.#now });
+      const snapshot = await patchSnapshot({ repo, gitUrl, previous: base, tips, objects, now: this.#now });
       if (store.current === base || attempt >= PATCH_ATTEMPTS) return { snapshot, base };
+    }
+  }
+
+  /** The packs as they are after the sync; undefined (isomorphic-git reads everything) when they cannot be listed. */
+  async #packReader(): Promise<ObjectReader | undefined> {
+    try {
+      return await this.#packs.reader();
+    } catch (error) {
+      this.#options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not open the pack files; reading the branches through isomorphic-git');
+      return undefined;
     }
   }
 
