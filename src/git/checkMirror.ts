@@ -16,6 +16,7 @@ import { readCommit } from 'isomorphic-git';
 import { isNotFound, typedFs, type TypedFs } from './gitFs.js';
 import type { GitFs } from './gitFs.js';
 import { FANOUT_BYTES, findObject, IDX_MAGIC, LARGE_OFFSET, objectCount, PACK_HEADER_BYTES, packOffset, TRAILER_BYTES } from './packIndex.js';
+import { packIndexNames } from './packIndexNames.js';
 import { openPackObjectReader, type ObjectReader } from './packObjectReader.js';
 import { readRawRefs } from './readRawRefs.js';
 
@@ -69,15 +70,8 @@ function findOffset(idx: Buffer, key: Buffer): number | undefined {
 
 async function checkPacks(fs: TypedFs, gitdir: string): Promise<PackObjects | MirrorDamage> {
   const folder = path.join(gitdir, 'objects', 'pack');
-  let names: string[];
-  try {
-    names = await fs.readdir(folder);
-  } catch (error) {
-    if (isNotFound(error)) return new PackObjects([]);
-    throw error;
-  }
   const verified: Array<{ idx: Buffer; pack: Buffer }> = [];
-  for (const name of names.filter((entry) => entry.endsWith('.idx')).sort()) {
+  for (const name of await packIndexNames(fs, gitdir)) {
     const where = path.posix.join('objects', 'pack', name);
     const idx = asBuffer(await fs.readFile(path.join(folder, name)));
     const idxProblem = indexProblem(idx);

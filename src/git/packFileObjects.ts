@@ -19,14 +19,17 @@
 // Reads are synchronous, as ObjectReader's are: a few kilobytes from the page
 // cache per entry, which costs less than a promise.
 
-import { open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { readExactlySyncInto } from '../readExactly.js';
-import { isNotFound } from './gitFs.js';
+import { defaultGitFs, isNotFound, typedFs } from './gitFs.js';
+import { packIndexNames } from './packIndexNames.js';
 import { checkPack, packObjectReaderOver, type CheckedPack, type ObjectReader, type PackBytes } from './packObjectReader.js';
 
 /** Delta bases one refresh's reader keeps: a refresh reads a few objects, each on a chain of at most 50. */
 const REFRESH_BASE_CACHE_BYTES = 1024 * 1024;
+/** The pack files are read through descriptors of their own, so the folder is listed on the real file system too. */
+const nodeFs = typedFs(defaultGitFs);
 
 interface OpenPack {
   readonly file: FileHandle;
@@ -35,6 +38,7 @@ interface OpenPack {
 }
 
 export class PackFileObjects {
+  readonly #gitdir: string;
   readonly #folder: string;
   readonly #packs = new Map<string, OpenPack>();
   /** One listing at a time: two callers at once must not open the same pack twice. */
@@ -42,6 +46,7 @@ export class PackFileObjects {
   #closed = false;
 
   constructor(gitdir: string) {
+    this.#gitdir = gitdir;
     this.#folder = path.join(gitdir, 'objects', 'pack');
   }
 
@@ -67,13 +72,13 @@ export class PackFileObjects {
 
   async #sync(): Promise<ObjectReader> {
     if (this.#closed) throw new Error('PackFileObjects: closed');
-    const names = new Set((await listing(this.#folder)).filter((name) => name.endsWith('.idx')).map((name) => name.slice(0, -'.idx'.length)));
+    const names = new Set((await packIndexNames(nodeFs, this.#gitdir)).map((name) => name.slice(0, -'.idx'.length)));
     for (const [name, pack] of this.#packs) {
       if (names.has(name)) continue;
       this.#packs.delete(name);
       await pack.file.close();
     }
-    for (const name of [...names].sort()) {
+    for (const name of names) {
       if (this.#packs.has(name)) continue;
       const opened = await openPack(path.join(this.#folder, name));
       if (opened !== undefined) this.#packs.set(name, opened);
@@ -81,15 +86,6 @@ export class PackFileObjects {
     const checked: CheckedPack[] = [];
     for (const pack of this.#packs.values()) if (pack.checked !== undefined) checked.push(pack.checked);
     return packObjectReaderOver(checked, { baseCacheBytes: REFRESH_BASE_CACHE_BYTES });
-  }
-}
-
-async function listing(folder: string): Promise<string[]> {
-  try {
-    return await readdir(folder);
-  } catch (error) {
-    if (isNotFound(error)) return [];
-    throw error;
   }
 }
 

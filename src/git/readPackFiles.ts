@@ -5,7 +5,8 @@
 
 import path from 'node:path';
 import type { PromiseFsClient } from 'isomorphic-git';
-import { isNotFound, typedFs } from './gitFs.js';
+import { typedFs } from './gitFs.js';
+import { packIndexNames } from './packIndexNames.js';
 
 /** One pack and its index (objects/pack/pack-*.pack and .idx), as read; not yet checked. */
 export interface PackFiles {
@@ -24,15 +25,8 @@ export interface ReadPackFilesOptions {
 export async function readPackFiles(options: ReadPackFilesOptions): Promise<PackFiles[]> {
   const fs = typedFs(options.fs);
   const folder = path.join(options.gitdir, 'objects', 'pack');
-  let names: string[];
-  try {
-    names = await fs.readdir(folder);
-  } catch (error) {
-    if (isNotFound(error)) return [];
-    throw error;
-  }
   const packs: PackFiles[] = [];
-  for (const name of names.filter((entry) => entry.endsWith('.idx')).sort()) {
+  for (const name of await packIndexNames(fs, options.gitdir)) {
     const idxPath = path.join(folder, name);
     let idx: Uint8Array;
     let data: Uint8Array;
