@@ -162,7 +162,7 @@ async function benchSize(branches: number, options: Options, resources: BenchRes
     });
     const rssLoadedBytes = (await readProcessMemory(service.pid)).rssBytes;
     progress(`${branches} branches: RSS ${formatMegabytes(rssLoadedBytes)} at ready; leaving the service alone for ${SETTLE_MS / 1000} s`);
-    const rssSettledBytes = (await settledRss(service.pid, SETTLE_MS)).rssBytes;
+    const rssSettledBytes = await settledRss(service.pid, SETTLE_MS);
     result = { ...result, live: { readyMs: service.readyMs, rssLoadedBytes, rssSettledBytes } };
     const target: PushTarget = { baseUrl: service.baseUrl, gitdir, secret: SECRET, branches };
     let nextPush = 0;

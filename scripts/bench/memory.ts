@@ -133,10 +133,10 @@ export async function measureMemoryGrowth(options: MemoryGrowthOptions): Promise
   };
 }
 
-/** The resident set after `waitMs` in which the caller sends the service nothing. */
-export async function settledRss(pid: number, waitMs: number, refreshes = 0): Promise<MemorySample> {
+/** The resident set, in bytes, after `waitMs` in which the caller sends the service nothing. */
+export async function settledRss(pid: number, waitMs: number): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, waitMs));
-  return { refreshes, rssBytes: (await readProcessMemory(pid)).rssBytes };
+  return (await readProcessMemory(pid)).rssBytes;
 }
 
 /** The slope of the least-squares line through `points`; NaN with fewer than two distinct x. */

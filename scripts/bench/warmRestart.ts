@@ -52,7 +52,7 @@ export async function measureWarmRestart(options: WarmRestartOptions): Promise<W
   const saved = await folderSize(options.cacheDir);
   const restarted = await start();
   const readyBytes = (await readProcessMemory(restarted.pid)).rssBytes;
-  const settledBytes = (await settledRss(restarted.pid, options.settleMs)).rssBytes;
+  const settledBytes = await settledRss(restarted.pid, options.settleMs);
   await restarted.stop();
   const first = figures(firstService);
   const restart = figures(restarted);
